@@ -1,0 +1,53 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "buig",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "buig", targets: ["buig"]),
+    .library(name: "BuigCore", targets: ["BuigCore"]),
+    .library(name: "BuigEngine", targets: ["BuigEngine"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    // OpenBLAS (CBLAS) and the LAPACK routines it exports, found through pkg-config.
+    .systemLibrary(
+      name: "CBLAS",
+      pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev", "liblapack-dev", "pkg-config"])]
+    ),
+    // A JSON reader that keeps numbers exact and knows where every value sits.
+    .target(name: "BuigJSON"),
+    // Domain types and budget rules; the rule table ships as a resource.
+    .target(
+      name: "BuigCore",
+      dependencies: ["BuigJSON"],
+      resources: [.copy("Resources/rules.json")]
+    ),
+    // Input files: decoding with every problem reported at once, mapping to BuigCore.
+    .target(
+      name: "BuigScenario",
+      dependencies: ["BuigCore", "BuigJSON"],
+      resources: [.copy("Resources/groningen-2018-position.json")]
+    ),
+    // Numerics on BLAS and LAPACK.
+    .target(name: "BuigEngine", dependencies: ["BuigCore", "CBLAS"]),
+    // Renderers: table, JSON, CSV.
+    .target(
+      name: "BuigReport", dependencies: ["BuigCore", "BuigJSON", "BuigEngine", "BuigScenario"]),
+    .executableTarget(
+      name: "buig",
+      dependencies: [
+        "BuigCore", "BuigEngine", "BuigReport", "BuigJSON", "BuigScenario",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "BuigJSONTests", dependencies: ["BuigJSON"]),
+    .testTarget(name: "BuigCoreTests", dependencies: ["BuigCore", "BuigJSON", "BuigScenario"]),
+    .testTarget(name: "BuigEngineTests", dependencies: ["BuigEngine", "BuigCore"]),
+    .testTarget(name: "BuigCLITests", dependencies: ["BuigCore", "buig"]),
+  ]
+)

@@ -1,0 +1,162 @@
+import Foundation
+
+/// How a municipality's BUIG budget is set (DOMAIN.md 2 and 7.4).
+public enum BudgetBasis: Equatable, Sendable {
+  /// B = s · D_t: a share s (fraction) of the distributed budget D_t = M_t − V_t.
+  case share(Decimal)
+  /// B = objective volume (households) × model price (EUR per household per year): the
+  /// verdeelmodel's objective budget.
+  case objective(volume: Decimal, modelPrice: Money)
+  /// B given as an amount (EUR), for example from the ministry's allocation letter.
+  case given(Money)
+}
+
+/// The net price of a benefit: what one household on bijstand costs a year (EUR).
+///
+/// net = gross benefit − part-time earnings set off against it − other revenues (recoveries,
+/// sanctions) per household. Part-time earnings lower the price, which is where price and volume
+/// meet (DOMAIN.md 2).
+public struct NetPrice: Equatable, Sendable {
+  /// Gross benefit per household per year (EUR).
+  public var grossBenefit: Money
+  /// Part-time earnings set off per household per year (EUR).
+  public var partTimeEarnings: Money
+  /// Other revenues per household per year (EUR): recoveries, sanctions.
+  public var otherRevenues: Money
+
+  /// A net price from its parts.
+  public init(grossBenefit: Money, partTimeEarnings: Money = .zero, otherRevenues: Money = .zero) {
+    self.grossBenefit = grossBenefit
+    self.partTimeEarnings = partTimeEarnings
+    self.otherRevenues = otherRevenues
+  }
+
+  /// gross − part-time earnings − other revenues (EUR per household per year).
+  public var net: Money { grossBenefit - partTimeEarnings - otherRevenues }
+}
+
+/// The municipal budget of a year with the steps that lead to it.
+public struct MunicipalBudget: Equatable, Sendable {
+  /// The year.
+  public var year: Int
+  /// Macrobudget M_t used (EUR) and its phase, when the basis needs it.
+  public var macrobudget: Money?
+  /// The macrobudget phase used.
+  public var phase: MacrobudgetPhase?
+  /// Reservation V_t withheld (EUR).
+  public var reservation: Money?
+  /// Distributed budget D_t = M_t − V_t (EUR).
+  public var distributed: Money?
+  /// The share s = B / D_t (fraction), when D_t is known.
+  public var share: Decimal?
+  /// The municipality's budget B_t (EUR).
+  public var budget: Money
+  /// Assumptions made on the way (for example no known reservation).
+  public var assumptions: [String]
+
+  /// A budget with the steps that led to it.
+  public init(
+    year: Int, macrobudget: Money?, phase: MacrobudgetPhase?, reservation: Money?,
+    distributed: Money?, share: Decimal?, budget: Money, assumptions: [String]
+  ) {
+    self.year = year
+    self.macrobudget = macrobudget
+    self.phase = phase
+    self.reservation = reservation
+    self.distributed = distributed
+    self.share = share
+    self.budget = budget
+    self.assumptions = assumptions
+  }
+}
+
+/// Problems computing a budget from the rules.
+public enum BudgetError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// The rule table has no macrobudget of that phase for the year.
+  case noMacrobudget(year: Int, phase: MacrobudgetPhase, available: [Int])
+
+  /// A message that says what is wrong and how to fix it.
+  public var description: String {
+    switch self {
+    case .noMacrobudget(let year, let phase, let available):
+      return "the rule table has no \(phase.rawValue) macrobudget for \(year); years with one: "
+        + RuleTable.rangesText(available)
+        + ". Give the budget as an amount, or add the macrobudget as a rule override."
+    }
+  }
+}
+
+extension RuleTable {
+  /// The municipality's budget for `year` from `basis`: B = s · (M_t − V_t) for a share, volume ×
+  /// model price for the objective basis, or the given amount; the share s = B / D_t is reported
+  /// whenever D_t is known.
+  public func municipalBudget(
+    year: Int, basis: BudgetBasis, phase: MacrobudgetPhase = .definitief
+  ) throws(BudgetError) -> MunicipalBudget {
+    let entry = years[year]
+    let distributed = entry?.distributedBudget(phase: phase)
+    let m = entry?.macrobudget?.amount(phase)?.amount
+    let v = entry?.reservation?.amount.amount
+    switch basis {
+    case .share(let s):
+      guard let d = distributed else {
+        let available = years.values.filter { $0.macrobudget?.amount(phase) != nil }.map(\.year)
+        throw .noMacrobudget(year: year, phase: phase, available: available)
+      }
+      return MunicipalBudget(
+        year: year, macrobudget: m, phase: phase, reservation: v ?? .zero, distributed: d.amount,
+        share: s, budget: d.amount * s, assumptions: d.assumptions)
+    case .objective(let volume, let price):
+      let b = price * volume
+      return MunicipalBudget(
+        year: year, macrobudget: m, phase: distributed == nil ? nil : phase, reservation: v,
+        distributed: distributed?.amount, share: distributed.flatMap { b.ratio(to: $0.amount) },
+        budget: b, assumptions: distributed?.assumptions ?? [])
+    case .given(let b):
+      return MunicipalBudget(
+        year: year, macrobudget: m, phase: distributed == nil ? nil : phase, reservation: v,
+        distributed: distributed?.amount, share: distributed.flatMap { b.ratio(to: $0.amount) },
+        budget: b, assumptions: distributed?.assumptions ?? [])
+    }
+  }
+}
+
+/// One year of the budget: B, U = caseload × net price, R = B − U, vangnet C, net burden.
+public struct BudgetYear: Equatable, Sendable {
+  /// The budget and how it was set.
+  public var budget: MunicipalBudget
+  /// Spending U_t (EUR).
+  public var spending: Money
+  /// Result R_t = B_t − U_t (EUR); negative for a deficit.
+  public var result: Money
+  /// The vangnet answer for the year, or `nil` when the table has no rule for it.
+  public var vangnet: VangnetAnswer?
+  /// Net burden on the general funds N_t = −(R_t + C_t) (EUR): positive when the municipality
+  /// pays from its own funds, negative when a surplus flows to them.
+  public var netBurden: Money
+
+  /// Spending from caseload (average households on benefit over the year) × net price per
+  /// household per year (EUR).
+  public static func spending(caseload: Decimal, price: NetPrice) -> Money {
+    price.net * caseload
+  }
+}
+
+extension RuleTable {
+  /// A year's position from its budget and spending: R = B − U, C by the year's vangnet rule
+  /// (none when the table has no rule), N = −(R + C).
+  public func budgetYear(
+    budget: MunicipalBudget, spending: Money, priorResults: [Money]? = nil
+  ) throws(VangnetError) -> BudgetYear {
+    let result = budget.budget - spending
+    var answer: VangnetAnswer?
+    if years[budget.year]?.vangnet != nil {
+      answer = try vangnet(
+        VangnetQuestion(
+          year: budget.year, budget: budget.budget, spending: spending, priorResults: priorResults))
+    }
+    let c = answer?.compensation ?? .zero
+    return BudgetYear(
+      budget: budget, spending: spending, result: result, vangnet: answer, netBurden: -(result + c))
+  }
+}

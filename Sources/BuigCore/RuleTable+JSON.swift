@@ -1,0 +1,310 @@
+import BuigJSON
+import Foundation
+
+extension RuleTable {
+  /// The rule table that ships with the package (`Resources/rules.json`).
+  ///
+  /// The file is part of the package; a failure to read it is a packaging fault, reported with
+  /// the file's problems rather than a crash trace.
+  public static func builtIn() throws(InputIssues) -> RuleTable {
+    guard let url = Bundle.module.url(forResource: "rules", withExtension: "json"),
+      let data = try? Data(contentsOf: url)
+    else {
+      throw InputIssues([
+        InputIssue(
+          path: "rules.json", expected: "the rule table shipped with buig",
+          found: "no readable file", hint: "reinstall buig; the resource bundle is missing")
+      ])
+    }
+    return try decode(Array(data), origin: "built-in rules.json")
+  }
+
+  /// Reads a rule table (or a table of overrides) from JSON bytes; all problems are reported
+  /// together, each with its JSON path. `origin` names the file in syntax errors.
+  public static func decode(_ bytes: [UInt8], origin: String) throws(InputIssues) -> RuleTable {
+    let value: JSONValue
+    do {
+      value = try JSONParser.parse(bytes)
+    } catch {
+      throw InputIssues([
+        InputIssue(path: origin, expected: "valid JSON", found: "a syntax error at \(error)")
+      ])
+    }
+    let log = IssueLog()
+    let table = decode(JSONReader(value, log: log))
+    try log.throwIfAny()
+    return table!
+  }
+
+  /// Reads a rule table from a JSON value, reporting problems to the reader's log; returns
+  /// `nil` only when the value is not an object at all.
+  public static func decode(_ r: JSONReader) -> RuleTable? {
+    guard
+      let o = r.object(keys: [
+        "$schema", "ruleTableVersion", "title", "units", "confidenceScale", "missing", "years",
+      ])
+    else { return nil }
+    defer { o.finish() }
+    if let v = o.optional("ruleTableVersion")?.int(in: 1...1) { _ = v }
+    let title = o.optional("title")?.string() ?? "Rule overrides"
+    let units = o.optional("units")?.string() ?? ""
+    let scale = o.optional("confidenceScale")?.string() ?? ""
+    var missing: [MissingRule] = []
+    for m in o.optional("missing")?.array() ?? [] {
+      guard let mo = m.object(keys: ["year", "part", "reason"]) else { continue }
+      let year = mo.required("year", "a year")?.int(in: 1900...2200)
+      let part = mo.required("part", "a part")?.string(allowed: [
+        "vangnet", "reservation", "macrobudget",
+      ])
+      let reason = mo.required("reason", "a reason")?.string(nonEmpty: true)
+      mo.finish()
+      if let year, let part, let reason {
+        missing.append(MissingRule(year: year, part: part, reason: reason))
+      }
+    }
+    var years: [Int: YearRule] = [:]
+    var sameAs: [(year: Int, target: Int, reader: JSONReader)] = []
+    for y in o.required("years", "an array of year entries")?.array() ?? [] {
+      guard
+        let yo = y.object(keys: [
+          "year", "macrobudget", "reservation", "nationalOutcome", "vangnet", "notes",
+        ])
+      else { continue }
+      guard let year = yo.required("year", "a year from 1900 to 2200")?.int(in: 1900...2200) else {
+        yo.finish()
+        continue
+      }
+      if years[year] != nil {
+        y.log.report(y.path.appending("year"), expected: "each year once", found: "\(year) again")
+      }
+      var rule = YearRule(year: year)
+      if let m = yo.optional("macrobudget") { rule.macrobudget = decodeMacrobudget(m) }
+      if let r = yo.optional("reservation") { rule.reservation = decodeReservation(r) }
+      if let n = yo.optional("nationalOutcome") { rule.nationalOutcome = decodeNationalOutcome(n) }
+      if let v = yo.optional("vangnet") {
+        if case .object(let members) = v.value, members.contains(where: { $0.key == "sameAs" }) {
+          if let vo = v.object(keys: ["sameAs"]),
+            let target = vo.required("sameAs", "a year")?.int(in: 1900...2200)
+          {
+            sameAs.append((year, target, v))
+            vo.finish()
+          }
+        } else {
+          rule.vangnet = decodeVangnet(v)
+        }
+      }
+      rule.notes = (yo.optional("notes")?.array() ?? []).compactMap { $0.string() }
+      yo.finish()
+      years[year] = rule
+    }
+    for s in sameAs {
+      if let target = years[s.target]?.vangnet {
+        years[s.year]?.vangnet = target
+      } else {
+        s.reader.log.report(
+          s.reader.path.appending("sameAs"),
+          expected: "a year whose vangnet rule is written out in the same table",
+          found: "\(s.target)")
+      }
+    }
+    return RuleTable(
+      title: title, units: units, confidenceScale: scale, years: years, missing: missing)
+  }
+
+  private static func confidence(_ o: ObjectReader, required: Bool = true) -> Confidence? {
+    let names = Confidence.allCases.map(\.rawValue)
+    let r =
+      required
+      ? o.required("confidence", "one of \(JSONReader.list(names))") : o.optional("confidence")
+    return r?.string(allowed: names).flatMap(Confidence.init(rawValue:))
+  }
+
+  private static let maxMillions: ClosedRange<Decimal> = 0...1_000_000
+
+  private static func decodeSourcedMillions(_ r: JSONReader) -> SourcedAmount? {
+    guard let o = r.object(keys: ["eurMillion", "source", "confidence"]) else { return nil }
+    defer { o.finish() }
+    let amount = o.required("eurMillion", "an amount in EUR million")?.decimal(
+      in: maxMillions, unit: "EUR million")
+    let source = o.required("source", "a source")?.string(nonEmpty: true)
+    let conf = confidence(o)
+    guard let amount, let source, let conf else { return nil }
+    return SourcedAmount(amount: Money(millions: amount), source: source, confidence: conf)
+  }
+
+  private static func decodeMacrobudget(_ r: JSONReader) -> Macrobudget? {
+    guard let o = r.object(keys: ["voorlopig", "naderVoorlopig", "definitief", "distributed"])
+    else { return nil }
+    defer { o.finish() }
+    return Macrobudget(
+      voorlopig: o.optional("voorlopig").flatMap(decodeSourcedMillions),
+      naderVoorlopig: o.optional("naderVoorlopig").flatMap(decodeSourcedMillions),
+      definitief: o.optional("definitief").flatMap(decodeSourcedMillions),
+      distributed: o.optional("distributed").flatMap(decodeSourcedMillions))
+  }
+
+  private static func decodeReservation(_ r: JSONReader) -> Reservation? {
+    guard
+      let o = r.object(keys: [
+        "eurMillion", "forDeficitYear", "description", "source", "confidence",
+      ])
+    else {
+      return nil
+    }
+    defer { o.finish() }
+    let amount = o.required("eurMillion", "an amount in EUR million")?.decimal(
+      in: maxMillions, unit: "EUR million")
+    let forYear = o.optional("forDeficitYear")?.int(in: 1900...2200)
+    let description = o.optional("description")?.string()
+    let source = o.required("source", "a source")?.string(nonEmpty: true)
+    let conf = confidence(o)
+    guard let amount, let source, let conf else { return nil }
+    return Reservation(
+      amount: SourcedAmount(amount: Money(millions: amount), source: source, confidence: conf),
+      forDeficitYear: forYear, description: description)
+  }
+
+  private static func decodeNationalOutcome(_ r: JSONReader) -> NationalOutcome? {
+    guard
+      let o = r.object(keys: [
+        "costsEurMillion", "revenuesEurMillion", "balanceEurMillion", "shortfallEurMillion",
+        "source",
+        "confidence",
+      ])
+    else { return nil }
+    defer { o.finish() }
+    let signed: ClosedRange<Decimal> = -1_000_000...1_000_000
+    func m(_ k: String, _ range: ClosedRange<Decimal>) -> Money? {
+      o.optional(k)?.decimal(in: range, unit: "EUR million").map { Money(millions: $0) }
+    }
+    let costs = m("costsEurMillion", maxMillions)
+    let revenues = m("revenuesEurMillion", maxMillions)
+    let balance = m("balanceEurMillion", signed)
+    let shortfall = m("shortfallEurMillion", signed)
+    let source = o.required("source", "a source")?.string(nonEmpty: true)
+    let conf = confidence(o)
+    guard let source, let conf else { return nil }
+    return NationalOutcome(
+      costs: costs, revenues: revenues, balance: balance, shortfall: shortfall, source: source,
+      confidence: conf)
+  }
+
+  /// Reads a vangnet rule object (`{"regimes": [...]}`).
+  static func decodeVangnet(_ r: JSONReader) -> VangnetRule? {
+    guard let o = r.object(keys: ["regimes"]) else { return nil }
+    defer { o.finish() }
+    guard let items = o.required("regimes", "an array of regimes")?.array(minCount: 1) else {
+      return nil
+    }
+    let regimes = items.compactMap(decodeRegime)
+    return regimes.count == items.count ? VangnetRule(regimes: regimes) : nil
+  }
+
+  private static let percentRange: ClosedRange<Decimal> = 0...100
+
+  private static func decodeRegime(_ r: JSONReader) -> VangnetRegime? {
+    guard
+      let o = r.object(keys: [
+        "name", "description", "entryPercent", "bands", "condition", "source", "confidence",
+        "notes",
+      ])
+    else { return nil }
+    defer { o.finish() }
+    let name = o.required("name", "a name")?.string(nonEmpty: true)
+    let description = o.optional("description")?.string() ?? ""
+    let entry = o.required("entryPercent", "a percentage of the budget")?.decimal(
+      in: percentRange, unit: "%")
+    var bands: [Band] = []
+    var bandsOK = true
+    if let items = o.required("bands", "an array of bands")?.array(minCount: 1) {
+      for (i, b) in items.enumerated() {
+        guard
+          let bo = b.object(keys: ["fromPercent", "toPercent", "ratePercent", "confidence", "note"])
+        else {
+          bandsOK = false
+          continue
+        }
+        let from = bo.required("fromPercent", "a percentage")?.decimal(in: percentRange, unit: "%")
+        let to = bo.optional("toPercent")?.decimal(in: percentRange, unit: "%")
+        let rate = bo.required("ratePercent", "a percentage")?.decimal(in: percentRange, unit: "%")
+        let conf = confidence(bo, required: false)
+        let note = bo.optional("note")?.string()
+        bo.finish()
+        guard let from, let rate else {
+          bandsOK = false
+          continue
+        }
+        let expectedFrom = bands.last?.to ?? 0
+        if from / 100 != expectedFrom {
+          b.log.report(
+            b.path.appending("fromPercent"),
+            expected:
+              "\((expectedFrom * 100).plainText) (bands start at 0 and follow each other without gaps)",
+            found: "number \(from.plainText)")
+          bandsOK = false
+        }
+        if let to, to <= from {
+          b.log.report(
+            b.path.appending("toPercent"), expected: "a number above fromPercent \(from.plainText)",
+            found: "number \(to.plainText)")
+          bandsOK = false
+        }
+        if to == nil && i != items.count - 1 {
+          b.log.report(
+            b.path, expected: "a toPercent on every band but the last",
+            found: "an open band before the last")
+          bandsOK = false
+        }
+        if to != nil && i == items.count - 1 {
+          b.log.report(
+            b.path.appending("toPercent"),
+            expected: "no toPercent on the last band (it is open upwards)",
+            found: "number \(to!.plainText)")
+          bandsOK = false
+        }
+        bands.append(
+          Band(
+            from: from / 100, to: to.map { $0 / 100 }, rate: rate / 100, confidence: conf,
+            note: note))
+      }
+    } else {
+      bandsOK = false
+    }
+    var condition: MultiYearCondition?
+    if let c = o.optional("condition") {
+      condition = decodeCondition(c)
+      if condition == nil { bandsOK = false }
+    }
+    let source = o.required("source", "a source")?.string(nonEmpty: true)
+    let conf = confidence(o)
+    let notes = (o.optional("notes")?.array() ?? []).compactMap { $0.string() }
+    guard let name, let entry, bandsOK, let source, let conf else { return nil }
+    return VangnetRegime(
+      name: name, description: description, entry: entry / 100, bands: bands, condition: condition,
+      source: source, confidence: conf, notes: notes)
+  }
+
+  private static func decodeCondition(_ r: JSONReader) -> MultiYearCondition? {
+    guard
+      let o = r.object(keys: ["kind", "priorYears", "thresholdPercent", "years", "lag", "note"])
+    else { return nil }
+    defer { o.finish() }
+    let kind = o.required("kind", "\"cumulative\" or \"consecutiveDeficits\"")?.string(allowed: [
+      "cumulative", "consecutiveDeficits",
+    ])
+    let note = o.optional("note")?.string()
+    switch kind {
+    case "cumulative":
+      let k = o.required("priorYears", "a number of prior years")?.int(in: 1...10)
+      let t = o.required("thresholdPercent", "a percentage")?.decimal(in: percentRange, unit: "%")
+      guard let k, let t else { return nil }
+      return .cumulative(priorYears: k, threshold: t / 100, note: note)
+    case "consecutiveDeficits":
+      let lag = o.optional("lag")?.int(in: 0...5) ?? 0
+      guard let n = o.required("years", "a number of years")?.int(in: 2...10) else { return nil }
+      return .consecutiveDeficits(years: n, lag: lag, note: note)
+    default:
+      return nil
+    }
+  }
+}

@@ -1,0 +1,383 @@
+import Foundation
+
+/// How sure a rule or figure is (DOMAIN.md, "Public rules").
+public enum Confidence: String, Sendable, CaseIterable {
+  /// Stated by an official or primary source.
+  case high
+  /// A secondary source, or simple checked arithmetic on stated numbers.
+  case medium
+  /// Inferred.
+  case low
+}
+
+/// A figure with the source it came from.
+public struct SourcedAmount: Equatable, Sendable {
+  /// The amount in euros.
+  public var amount: Money
+  /// Where it comes from (a publication, a seed letter, or the arithmetic that derives it).
+  public var source: String
+  /// How sure it is.
+  public var confidence: Confidence
+
+  /// A sourced amount.
+  public init(amount: Money, source: String, confidence: Confidence) {
+    self.amount = amount
+    self.source = source
+    self.confidence = confidence
+  }
+}
+
+/// The three moments at which the ministry sets a year's macrobudget (DOMAIN.md 7.4).
+public enum MacrobudgetPhase: String, Sendable, CaseIterable {
+  /// September of the year before, from the MEV.
+  case voorlopig
+  /// Spring of the year itself.
+  case naderVoorlopig
+  /// September of the year itself, including wage and price indexation; never recalculated.
+  case definitief
+}
+
+/// The national macrobudget of one year, per phase where known (EUR).
+public struct Macrobudget: Equatable, Sendable {
+  /// Voorlopig (provisional) amount.
+  public var voorlopig: SourcedAmount?
+  /// Nader voorlopig (revised provisional) amount.
+  public var naderVoorlopig: SourcedAmount?
+  /// Definitief (final) amount.
+  public var definitief: SourcedAmount?
+  /// The amount actually distributed over municipalities (macrobudget minus what was withheld),
+  /// where a source states it.
+  public var distributed: SourcedAmount?
+
+  /// An empty macrobudget entry.
+  public init(
+    voorlopig: SourcedAmount? = nil, naderVoorlopig: SourcedAmount? = nil,
+    definitief: SourcedAmount? = nil, distributed: SourcedAmount? = nil
+  ) {
+    self.voorlopig = voorlopig
+    self.naderVoorlopig = naderVoorlopig
+    self.definitief = definitief
+    self.distributed = distributed
+  }
+
+  /// The amount of one phase.
+  public func amount(_ phase: MacrobudgetPhase) -> SourcedAmount? {
+    switch phase {
+    case .voorlopig: voorlopig
+    case .naderVoorlopig: naderVoorlopig
+    case .definitief: definitief
+    }
+  }
+
+  /// The latest known amount: definitief, else nader voorlopig, else voorlopig, with its phase.
+  public var latest: (phase: MacrobudgetPhase, amount: SourcedAmount)? {
+    if let d = definitief { return (.definitief, d) }
+    if let n = naderVoorlopig { return (.naderVoorlopig, n) }
+    if let v = voorlopig { return (.voorlopig, v) }
+    return nil
+  }
+}
+
+/// The amount withheld from a year's macrobudget to pay the vangnet (or, before, the IAU/MAU)
+/// over an earlier deficit year (DOMAIN.md 7.2).
+public struct Reservation: Equatable, Sendable {
+  /// The amount withheld (EUR).
+  public var amount: SourcedAmount
+  /// The deficit year whose compensation it pays, where known.
+  public var forDeficitYear: Int?
+  /// A short description.
+  public var description: String?
+
+  /// A reservation.
+  public init(amount: SourcedAmount, forDeficitYear: Int?, description: String? = nil) {
+    self.amount = amount
+    self.forDeficitYear = forDeficitYear
+    self.description = description
+  }
+}
+
+/// The national outcome of a year, where published (EUR).
+public struct NationalOutcome: Equatable, Sendable {
+  /// National costs (art. 69 spending).
+  public var costs: Money?
+  /// National revenues (recoveries).
+  public var revenues: Money?
+  /// Budget minus costs plus revenues.
+  public var balance: Money?
+  /// The macro shortfall as the sources state it.
+  public var shortfall: Money?
+  /// Where it comes from.
+  public var source: String
+  /// How sure it is.
+  public var confidence: Confidence
+
+  /// A national outcome.
+  public init(
+    costs: Money?, revenues: Money?, balance: Money?, shortfall: Money?, source: String,
+    confidence: Confidence
+  ) {
+    self.costs = costs
+    self.revenues = revenues
+    self.balance = balance
+    self.shortfall = shortfall
+    self.source = source
+    self.confidence = confidence
+  }
+}
+
+/// One band of a compensation scheme: the part of the deficit between `from` and `to` (fractions
+/// of the budget) is compensated at `rate`.
+public struct Band: Equatable, Sendable {
+  /// Lower edge as a fraction of the budget (0.075 for 7.5%).
+  public var from: Decimal
+  /// Upper edge as a fraction of the budget; `nil` for an open top band.
+  public var to: Decimal?
+  /// Share of the deficit inside the band that is compensated (0.5 for 50%).
+  public var rate: Decimal
+  /// How sure this band is, when it differs from the regime's confidence.
+  public var confidence: Confidence?
+  /// A remark on the band (for example how it was reconstructed).
+  public var note: String?
+
+  /// A band.
+  public init(
+    from: Decimal, to: Decimal?, rate: Decimal, confidence: Confidence? = nil, note: String? = nil
+  ) {
+    self.from = from
+    self.to = to
+    self.rate = rate
+    self.confidence = confidence
+    self.note = note
+  }
+
+  /// `7.5%-12.5% at 50%`, `above 12.5% at 100%`.
+  public var label: String {
+    let rateText = "\(Percent.text(rate)) compensated"
+    if let to {
+      return "\(Percent.text(from))-\(Percent.text(to)) (\(rateText))"
+    }
+    return "above \(Percent.text(from)) (\(rateText))"
+  }
+}
+
+/// A condition over several years that a municipality must meet to be compensated.
+public enum MultiYearCondition: Equatable, Sendable {
+  /// The results of the `priorYears` years before and of the year itself add up to a deficit
+  /// above `threshold` × the year's budget: −(R_{t−k} + … + R_t) > threshold · B_t.
+  case cumulative(priorYears: Int, threshold: Decimal, note: String?)
+  /// A deficit in each of `years` consecutive years ending `lag` years before the year itself
+  /// (the MAU's reference period: for 2013 the years 2010-2012, so `years` 3 and `lag` 1).
+  case consecutiveDeficits(years: Int, lag: Int, note: String?)
+
+  /// How many prior years' results the condition needs.
+  public var priorYearsNeeded: Int {
+    switch self {
+    case .cumulative(let k, _, _): k
+    case .consecutiveDeficits(let n, let lag, _): n + lag - 1
+    }
+  }
+
+  /// A remark on the condition.
+  public var note: String? {
+    switch self {
+    case .cumulative(_, _, let n), .consecutiveDeficits(_, _, let n): n
+    }
+  }
+
+  /// The condition in words, for a given deficit year.
+  public func text(year: Int) -> String {
+    switch self {
+    case .cumulative(let k, let threshold, _):
+      let first = year - k
+      return "the results \(first)-\(year) together are a deficit above "
+        + "\(Percent.text(threshold)) of the \(year) budget"
+    case .consecutiveDeficits(let n, let lag, _):
+      return "a deficit in each of \(year - lag - n + 1)-\(year - lag)"
+    }
+  }
+}
+
+/// One compensation regime: an entry threshold, bands and an optional multi-year condition.
+///
+/// Compensation C for a deficit D on a budget B (d = D/B): zero unless d > `entry` and the
+/// condition holds; otherwise C = Σ_bands rate · clamp(D − from·B, 0, (to − from)·B).
+public struct VangnetRegime: Equatable, Sendable {
+  /// `vangnet`, `IAU`, `MAU`.
+  public var name: String
+  /// What the regime is, in words.
+  public var description: String
+  /// Entry threshold as a fraction of the budget: compensation only when d > entry.
+  public var entry: Decimal
+  /// Bands from 0 upwards, contiguous, the last one open.
+  public var bands: [Band]
+  /// The multi-year condition, if any.
+  public var condition: MultiYearCondition?
+  /// Where the regime comes from.
+  public var source: String
+  /// How sure it is.
+  public var confidence: Confidence
+  /// Caveats a user must see next to a result computed with this regime.
+  public var notes: [String]
+
+  /// A regime.
+  public init(
+    name: String, description: String, entry: Decimal, bands: [Band],
+    condition: MultiYearCondition?, source: String, confidence: Confidence, notes: [String] = []
+  ) {
+    self.name = name
+    self.description = description
+    self.entry = entry
+    self.bands = bands
+    self.condition = condition
+    self.source = source
+    self.confidence = confidence
+    self.notes = notes
+  }
+}
+
+/// The compensation rule of one deficit year: one or more regimes, of which the most favourable
+/// one that applies is paid (before 2015 a municipality could qualify for IAU or MAU).
+public struct VangnetRule: Equatable, Sendable {
+  /// The regimes, in the order the table lists them.
+  public var regimes: [VangnetRegime]
+
+  /// A rule.
+  public init(regimes: [VangnetRegime]) { self.regimes = regimes }
+}
+
+/// Everything the rule table knows about one year.
+public struct YearRule: Equatable, Sendable {
+  /// The year.
+  public var year: Int
+  /// The macrobudget of the year, where known.
+  public var macrobudget: Macrobudget?
+  /// What was withheld from this year's macrobudget for an earlier year's vangnet.
+  public var reservation: Reservation?
+  /// The national outcome of the year, where published.
+  public var nationalOutcome: NationalOutcome?
+  /// The compensation rule for a deficit in this year, where known.
+  public var vangnet: VangnetRule?
+  /// Remarks on the year.
+  public var notes: [String]
+
+  /// A year entry.
+  public init(
+    year: Int, macrobudget: Macrobudget? = nil, reservation: Reservation? = nil,
+    nationalOutcome: NationalOutcome? = nil, vangnet: VangnetRule? = nil, notes: [String] = []
+  ) {
+    self.year = year
+    self.macrobudget = macrobudget
+    self.reservation = reservation
+    self.nationalOutcome = nationalOutcome
+    self.vangnet = vangnet
+    self.notes = notes
+  }
+
+  /// The distributed budget D_t = M_t − V_t for a macrobudget phase (EUR), when the macrobudget
+  /// of that phase is known; a year without a known reservation counts V_t = 0 and says so in
+  /// `assumptions`.
+  public func distributedBudget(phase: MacrobudgetPhase) -> (amount: Money, assumptions: [String])?
+  {
+    guard let m = macrobudget?.amount(phase) else { return nil }
+    if let r = reservation {
+      return (m.amount - r.amount.amount, [])
+    }
+    return (m.amount, ["no reservation is known for \(year): nothing withheld is assumed"])
+  }
+}
+
+/// A year (and part) the rule table leaves out, with the reason.
+public struct MissingRule: Equatable, Sendable {
+  /// The year.
+  public var year: Int
+  /// Which part is missing: `vangnet`, `reservation` or `macrobudget`.
+  public var part: String
+  /// Why it is missing.
+  public var reason: String
+
+  /// A missing entry.
+  public init(year: Int, part: String, reason: String) {
+    self.year = year
+    self.part = part
+    self.reason = reason
+  }
+}
+
+/// The rules by year: the table that ships with the package (`RuleTable.builtIn`), possibly
+/// with a caller's overrides applied (`merging(_:)`).
+public struct RuleTable: Equatable, Sendable {
+  /// The table's title.
+  public var title: String
+  /// The unit conventions, in words.
+  public var units: String
+  /// The confidence scale, in words.
+  public var confidenceScale: String
+  /// Entries by year.
+  public var years: [Int: YearRule]
+  /// Years or parts left out, with reasons.
+  public var missing: [MissingRule]
+
+  /// A table.
+  public init(
+    title: String, units: String, confidenceScale: String, years: [Int: YearRule],
+    missing: [MissingRule]
+  ) {
+    self.title = title
+    self.units = units
+    self.confidenceScale = confidenceScale
+    self.years = years
+    self.missing = missing
+  }
+
+  /// The years that have an entry, ascending.
+  public var sortedYears: [Int] { years.keys.sorted() }
+
+  /// The years that have a vangnet rule, ascending.
+  public var vangnetYears: [Int] { years.values.filter { $0.vangnet != nil }.map(\.year).sorted() }
+
+  /// Years as compact ranges: `2012-2014, 2016-2025`.
+  public static func rangesText(_ years: [Int]) -> String {
+    var parts: [String] = []
+    var i = 0
+    let y = years.sorted()
+    while i < y.count {
+      var j = i
+      while j + 1 < y.count && y[j + 1] == y[j] + 1 { j += 1 }
+      parts.append(i == j ? "\(y[i])" : "\(y[i])-\(y[j])")
+      i = j + 1
+    }
+    return parts.joined(separator: ", ")
+  }
+
+  /// This table with `overrides` applied section by section: for each year in `overrides`, every
+  /// section it gives (macrobudget, reservation, national outcome, vangnet) replaces the same
+  /// section here; sections it leaves out stay. Years only in `overrides` are added.
+  public func merging(_ overrides: RuleTable) -> RuleTable {
+    var out = self
+    for (year, o) in overrides.years {
+      var base = out.years[year] ?? YearRule(year: year)
+      if let m = o.macrobudget { base.macrobudget = m }
+      if let r = o.reservation { base.reservation = r }
+      if let n = o.nationalOutcome { base.nationalOutcome = n }
+      if let v = o.vangnet { base.vangnet = v }
+      base.notes += o.notes
+      out.years[year] = base
+      out.missing.removeAll { m in
+        m.year == year
+          && ((m.part == "vangnet" && o.vangnet != nil)
+            || (m.part == "reservation" && o.reservation != nil)
+            || (m.part == "macrobudget" && o.macrobudget != nil))
+      }
+    }
+    return out
+  }
+}
+
+/// Percentages as people write them.
+public enum Percent {
+  /// A fraction as a percentage text: 0.075 → `7.5%`, 0.05 → `5%`.
+  public static func text(_ fraction: Decimal, decimals: Int = 2) -> String {
+    let p = (fraction * 100).rounded(decimals)
+    return p.plainText + "%"
+  }
+}

@@ -1,0 +1,299 @@
+import Foundation
+
+/// Arithmetic the compensation rules need, so that one implementation serves the exact
+/// deterministic layer (`Decimal`) and the Monte Carlo engine (`Double`).
+public protocol RuleScalar: Comparable, Sendable {
+  /// Zero.
+  static var zero: Self { get }
+  /// Sum.
+  static func + (a: Self, b: Self) -> Self
+  /// Difference.
+  static func - (a: Self, b: Self) -> Self
+  /// Product.
+  static func * (a: Self, b: Self) -> Self
+  /// Converts an exact rule parameter (a fraction or rate).
+  init(rule: Decimal)
+}
+
+extension Decimal: RuleScalar {
+  /// The value itself.
+  public init(rule: Decimal) { self = rule }
+}
+
+extension Double: RuleScalar {
+  /// The nearest `Double`.
+  public init(rule: Decimal) { self = NSDecimalNumber(decimal: rule).doubleValue }
+}
+
+/// A regime's bands in the number type of the computation, ready to apply many times.
+public struct BandSchedule<T: RuleScalar>: Sendable {
+  /// Entry threshold (fraction of the budget).
+  public let entry: T
+  /// Band edges and rates: (from, to or nil for open, rate).
+  public let bands: [(from: T, to: T?, rate: T)]
+
+  /// The schedule of a regime.
+  public init(_ regime: VangnetRegime) {
+    entry = T(rule: regime.entry)
+    bands = regime.bands.map { (T(rule: $0.from), $0.to.map { T(rule: $0) }, T(rule: $0.rate)) }
+  }
+
+  /// The compensation of the bands for deficit `deficit` on budget `budget`, before any
+  /// condition: zero unless deficit > entry · budget; else
+  /// Σ rate · clamp(deficit − from · budget, 0, (to − from) · budget).
+  ///
+  /// - Complexity: O(number of bands).
+  @inlinable
+  public func compensation(deficit: T, budget: T) -> T {
+    guard deficit > entry * budget else { return .zero }
+    var total = T.zero
+    for b in bands {
+      let lower = b.from * budget
+      guard deficit > lower else { break }
+      let upper = b.to.map { $0 * budget }
+      let inBand = upper.map { deficit < $0 ? deficit - lower : $0 - lower } ?? (deficit - lower)
+      total = total + b.rate * inBand
+    }
+    return total
+  }
+
+  /// The part of the deficit inside each band and the compensation it earns.
+  public func breakdown(deficit: T, budget: T) -> [(inBand: T, compensation: T)] {
+    let entered = deficit > entry * budget
+    return bands.map { b in
+      let lower = b.from * budget
+      guard deficit > lower else { return (.zero, .zero) }
+      let upper = b.to.map { $0 * budget }
+      let inBand = upper.map { deficit < $0 ? deficit - lower : $0 - lower } ?? (deficit - lower)
+      return (inBand, entered ? b.rate * inBand : .zero)
+    }
+  }
+}
+
+/// What a municipality asks about one deficit year.
+public struct VangnetQuestion: Equatable, Sendable {
+  /// The deficit year.
+  public var year: Int
+  /// The municipality's definitive BUIG budget of the year (EUR).
+  public var budget: Money
+  /// Eligible net spending of the year (EUR).
+  public var spending: Money
+  /// The results (budget − spending; negative for a deficit) of the years before, oldest
+  /// first, as many as the year's multi-year condition needs; `nil` when not known, in which
+  /// case a condition is taken as met and named in the answer.
+  public var priorResults: [Money]?
+
+  /// A question.
+  public init(year: Int, budget: Money, spending: Money, priorResults: [Money]? = nil) {
+    self.year = year
+    self.budget = budget
+    self.spending = spending
+    self.priorResults = priorResults
+  }
+}
+
+/// A multi-year condition as checked against given prior results.
+public struct ConditionCheck: Equatable, Sendable {
+  /// The regime whose condition this is.
+  public var regime: String
+  /// The condition in words.
+  public var text: String
+  /// Whether it holds.
+  public var met: Bool
+  /// The numbers it was judged on, in words.
+  public var detail: String
+}
+
+/// One band of the applied regime with the part of the deficit in it and its compensation.
+public struct BandAmount: Equatable, Sendable {
+  /// The band.
+  public var band: Band
+  /// The part of the deficit inside the band (EUR).
+  public var deficitInBand: Money
+  /// The compensation earned in the band (EUR).
+  public var compensation: Money
+}
+
+/// The vangnet answer for one year: D = U − B, d = D / B, compensation C by the year's rule, own
+/// risk D − C (for a deficit).
+public struct VangnetAnswer: Equatable, Sendable {
+  /// The deficit year.
+  public var year: Int
+  /// Budget B (EUR).
+  public var budget: Money
+  /// Spending U (EUR).
+  public var spending: Money
+  /// Deficit D = U − B (EUR); negative for a surplus.
+  public var deficit: Money
+  /// d = D / B as a fraction; negative for a surplus.
+  public var deficitRatio: Decimal
+  /// Compensation C (EUR), zero for a surplus.
+  public var compensation: Money
+  /// Own risk max(D, 0) − C (EUR): the part of the deficit the municipality bears itself.
+  public var ownRisk: Money
+  /// The regime whose compensation applies (the most favourable that applies), or the year's
+  /// first regime when none applies.
+  public var regime: VangnetRegime
+  /// The band of `regime` that d falls in; `nil` for a surplus.
+  public var band: Band?
+  /// The part of the deficit in each band of `regime`, and what it earns.
+  public var bandBreakdown: [BandAmount]
+  /// Conditions that were not checked but taken as met, in words.
+  public var conditionsAssumed: [String]
+  /// Conditions that were checked against given prior results.
+  public var conditionsChecked: [ConditionCheck]
+  /// Why no compensation is paid, when none is paid for a deficit.
+  public var reasonForNone: String?
+  /// Caveats of the rule applied (its notes, uncertain bands, confidence).
+  public var caveats: [String]
+}
+
+/// Problems a vangnet question can have that no flag parser can see.
+public enum VangnetError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// The rule table has no vangnet rule for the year.
+  case noRule(year: Int, reason: String?, availableYears: [Int])
+  /// The budget is not positive.
+  case budgetNotPositive(Money)
+  /// Spending is negative.
+  case spendingNegative(Money)
+  /// The number of prior results does not match the condition.
+  case priorResultsCount(year: Int, needed: Int, given: Int, years: [Int])
+
+  /// A message that says what is wrong and how to fix it.
+  public var description: String {
+    switch self {
+    case .noRule(let year, let reason, let years):
+      return "there is no vangnet rule for \(year)"
+        + (reason.map { ": \($0)" } ?? "") + ". Years with a rule: \(RuleTable.rangesText(years))."
+    case .budgetNotPositive(let b):
+      return "the budget must be a positive amount in euros, found \(b)"
+    case .spendingNegative(let s):
+      return "spending cannot be negative, found \(s)"
+    case .priorResultsCount(let year, let needed, let given, let years):
+      return "the multi-year condition of \(year) needs the results of \(needed) prior "
+        + "year\(needed == 1 ? "" : "s") (\(years.map(String.init).joined(separator: ", ")), oldest "
+        + "first, negative for a deficit), found \(given)"
+    }
+  }
+}
+
+extension RuleTable {
+  /// Answers a vangnet question by the rule of its year.
+  ///
+  /// For each regime of the year: compensation is zero unless d > entry and its multi-year
+  /// condition holds (checked against `priorResults`, or taken as met and named when they are
+  /// not given); otherwise the band formula of `BandSchedule.compensation`. The most favourable
+  /// regime applies. Own risk = max(D, 0) − C.
+  ///
+  /// Source: the year's entry in the rule table (DOMAIN.md 7.1).
+  public func vangnet(_ q: VangnetQuestion) throws(VangnetError) -> VangnetAnswer {
+    guard let rule = years[q.year]?.vangnet else {
+      let reason = missing.first { $0.year == q.year && $0.part == "vangnet" }?.reason
+      throw .noRule(year: q.year, reason: reason, availableYears: vangnetYears)
+    }
+    guard q.budget > .zero else { throw .budgetNotPositive(q.budget) }
+    guard q.spending >= .zero else { throw .spendingNegative(q.spending) }
+    let deficit = q.spending - q.budget
+    let ratio = deficit.euros / q.budget.euros
+    let needed = rule.regimes.compactMap(\.condition).map(\.priorYearsNeeded).max() ?? 0
+    if let priors = q.priorResults, needed > 0, priors.count != needed {
+      throw .priorResultsCount(
+        year: q.year, needed: needed, given: priors.count, years: Array((q.year - needed)..<q.year))
+    }
+    let result = q.budget - q.spending
+    var assumed: [String] = []
+    var checked: [ConditionCheck] = []
+    var best: (regime: VangnetRegime, compensation: Decimal)?
+    var reasons: [String] = []
+    for regime in rule.regimes {
+      let schedule = BandSchedule<Decimal>(regime)
+      let raw = schedule.compensation(deficit: deficit.euros, budget: q.budget.euros)
+      var conditionMet = true
+      if let c = regime.condition {
+        if let priors = q.priorResults {
+          let use = Array(priors.suffix(c.priorYearsNeeded))
+          let check = Self.check(c, year: q.year, result: result, priors: use, budget: q.budget)
+          checked.append(
+            ConditionCheck(
+              regime: regime.name, text: c.text(year: q.year), met: check.met, detail: check.detail)
+          )
+          conditionMet = check.met
+          if !check.met && raw > 0 {
+            reasons.append("\(regime.name): the multi-year condition is not met (\(check.detail))")
+          }
+        } else if deficit > .zero && ratio > regime.entry {
+          assumed.append(
+            "\(regime.name): \(c.text(year: q.year)) (not checked: give --prior-results to check it)"
+          )
+        }
+      }
+      let paid = conditionMet ? raw : 0
+      if deficit > .zero && ratio <= regime.entry {
+        reasons.append(
+          "\(regime.name): the deficit (\(Percent.text(ratio))) does not exceed the entry threshold of \(Percent.text(regime.entry))"
+        )
+      }
+      if best == nil || paid > best!.compensation { best = (regime, paid) }
+    }
+    let applied = best!.regime
+    let compensation = Money(best!.compensation)
+    let schedule = BandSchedule<Decimal>(applied)
+    let breakdown = zip(
+      applied.bands, schedule.breakdown(deficit: deficit.euros, budget: q.budget.euros)
+    ).map {
+      BandAmount(
+        band: $0, deficitInBand: Money($1.inBand),
+        compensation: Money(compensation > .zero ? $1.compensation : 0))
+    }
+    let band: Band? =
+      deficit > .zero
+      ? applied.bands.first { b in ratio > b.from && (b.to.map { ratio <= $0 } ?? true) } : nil
+    var caveats = applied.notes
+    if applied.confidence != .high {
+      caveats.append(
+        "The \(q.year) \(applied.name) rule has \(applied.confidence.rawValue) confidence: \(applied.source)"
+      )
+    }
+    for b in applied.bands where b.confidence != nil && b.confidence != .high {
+      caveats.append(
+        "Band \(b.label) has \(b.confidence!.rawValue) confidence"
+          + (b.note.map { ": \($0)" } ?? "."))
+    }
+    if let c = applied.condition, let note = c.note { caveats.append(note) }
+    return VangnetAnswer(
+      year: q.year, budget: q.budget, spending: q.spending, deficit: deficit, deficitRatio: ratio,
+      compensation: compensation, ownRisk: deficit.clampedAtZero - compensation, regime: applied,
+      band: band, bandBreakdown: breakdown,
+      conditionsAssumed: compensation > .zero
+        ? assumed.filter { $0.hasPrefix(applied.name + ":") } : assumed,
+      conditionsChecked: checked,
+      reasonForNone: deficit > .zero && compensation == .zero
+        ? reasons.joined(separator: "; ") : nil,
+      caveats: caveats)
+  }
+
+  /// Checks a multi-year condition; `priors` are the results before `year`, oldest first.
+  static func check(
+    _ c: MultiYearCondition, year: Int, result: Money, priors: [Money], budget: Money
+  ) -> (met: Bool, detail: String) {
+    switch c {
+    case .cumulative(_, let threshold, _):
+      let cumulative = priors.reduce(result, +)
+      let deficit = -cumulative
+      let limit = budget * threshold
+      let met = deficit > limit
+      return (
+        met,
+        "cumulative result \(cumulative.groupedEuros) against a limit of -\(limit.groupedEuros) (\(Percent.text(threshold)) of the budget)"
+      )
+    case .consecutiveDeficits(let n, let lag, _):
+      let all = priors + [result]
+      let window = all[(all.count - lag - n)..<(all.count - lag)]
+      let deficits = window.filter { $0 < .zero }.count
+      return (
+        deficits == n,
+        "\(deficits) of the \(n) years \(year - lag - n + 1)-\(year - lag) in deficit"
+      )
+    }
+  }
+}

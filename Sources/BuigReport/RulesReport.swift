@@ -1,0 +1,202 @@
+import BuigCore
+import BuigJSON
+import Foundation
+
+/// Renders the rule table, sources included, so a controller can see which rule a number came
+/// from.
+public enum RulesReport {
+  /// The table (or one year of it) as JSON, in the shape of the rule file with every `sameAs`
+  /// written out.
+  public static func json(_ table: RuleTable, year: Int? = nil) -> JSONValue {
+    let years = table.sortedYears.filter { year == nil || $0 == year }
+    return .object([
+      ("ruleTableVersion", .int(1)),
+      ("title", .string(table.title)),
+      ("units", .string(table.units)),
+      ("confidenceScale", .string(table.confidenceScale)),
+      (
+        "missing",
+        .array(
+          table.missing.filter { year == nil || $0.year == year }.map { m in
+            .object([
+              ("year", .int(m.year)), ("part", .string(m.part)), ("reason", .string(m.reason)),
+            ])
+          })
+      ),
+      ("years", .array(years.compactMap { table.years[$0] }.map(yearJSON))),
+      ("engine", .object([("version", .string(BuigVersion.current))])),
+    ])
+  }
+
+  private static func millions(_ m: Money) -> JSONValue {
+    Format.json(m.euros / 1_000_000)
+  }
+
+  private static func sourced(_ s: SourcedAmount) -> JSONValue {
+    .object([
+      ("eurMillion", millions(s.amount)), ("source", .string(s.source)),
+      ("confidence", .string(s.confidence.rawValue)),
+    ])
+  }
+
+  private static func yearJSON(_ y: YearRule) -> JSONValue {
+    var members: [(key: String, value: JSONValue)] = [("year", .int(y.year))]
+    if let m = y.macrobudget {
+      var mm: [(key: String, value: JSONValue)] = []
+      for phase in MacrobudgetPhase.allCases {
+        if let a = m.amount(phase) { mm.append((phase.rawValue, sourced(a))) }
+      }
+      if let d = m.distributed { mm.append(("distributed", sourced(d))) }
+      members.append(("macrobudget", .object(mm)))
+    }
+    if let r = y.reservation {
+      var rm: [(key: String, value: JSONValue)] = [("eurMillion", millions(r.amount.amount))]
+      if let f = r.forDeficitYear { rm.append(("forDeficitYear", .int(f))) }
+      if let d = r.description { rm.append(("description", .string(d))) }
+      rm += [
+        ("source", .string(r.amount.source)), ("confidence", .string(r.amount.confidence.rawValue)),
+      ]
+      members.append(("reservation", .object(rm)))
+    }
+    if let n = y.nationalOutcome {
+      var nm: [(key: String, value: JSONValue)] = []
+      if let c = n.costs { nm.append(("costsEurMillion", millions(c))) }
+      if let r = n.revenues { nm.append(("revenuesEurMillion", millions(r))) }
+      if let b = n.balance { nm.append(("balanceEurMillion", millions(b))) }
+      if let s = n.shortfall { nm.append(("shortfallEurMillion", millions(s))) }
+      nm += [("source", .string(n.source)), ("confidence", .string(n.confidence.rawValue))]
+      members.append(("nationalOutcome", .object(nm)))
+    }
+    if let v = y.vangnet {
+      members.append(("vangnet", .object([("regimes", .array(v.regimes.map(regimeJSON)))])))
+    }
+    if !y.notes.isEmpty { members.append(("notes", .array(y.notes.map { .string($0) }))) }
+    return .object(members)
+  }
+
+  private static func regimeJSON(_ r: VangnetRegime) -> JSONValue {
+    var m: [(key: String, value: JSONValue)] = [
+      ("name", .string(r.name)), ("description", .string(r.description)),
+      ("entryPercent", Format.json(r.entry * 100)),
+      (
+        "bands",
+        .array(
+          r.bands.map { b in
+            var bm: [(key: String, value: JSONValue)] = [("fromPercent", Format.json(b.from * 100))]
+            if let to = b.to { bm.append(("toPercent", Format.json(to * 100))) }
+            bm.append(("ratePercent", Format.json(b.rate * 100)))
+            if let c = b.confidence { bm.append(("confidence", .string(c.rawValue))) }
+            if let n = b.note { bm.append(("note", .string(n))) }
+            return .object(bm)
+          })
+      ),
+    ]
+    if let c = r.condition {
+      switch c {
+      case .cumulative(let k, let t, let note):
+        var cm: [(key: String, value: JSONValue)] = [
+          ("kind", .string("cumulative")), ("priorYears", .int(k)),
+          ("thresholdPercent", Format.json(t * 100)),
+        ]
+        if let note { cm.append(("note", .string(note))) }
+        m.append(("condition", .object(cm)))
+      case .consecutiveDeficits(let n, let lag, let note):
+        var cm: [(key: String, value: JSONValue)] = [
+          ("kind", .string("consecutiveDeficits")), ("years", .int(n)), ("lag", .int(lag)),
+        ]
+        if let note { cm.append(("note", .string(note))) }
+        m.append(("condition", .object(cm)))
+      }
+    }
+    m += [("source", .string(r.source)), ("confidence", .string(r.confidence.rawValue))]
+    if !r.notes.isEmpty { m.append(("notes", .array(r.notes.map { .string($0) }))) }
+    return .object(m)
+  }
+
+  /// The table (or one year) as text for an 80-column terminal.
+  public static func table(_ table: RuleTable, year: Int? = nil) -> String {
+    var out: [String] = []
+    out.append(Format.wrap(table.title))
+    out.append(Format.wrap(table.units))
+    out.append(Format.wrap("Confidence: " + table.confidenceScale))
+    let years = table.sortedYears.filter { year == nil || $0 == year }
+    for y in years.compactMap({ table.years[$0] }) {
+      out.append("")
+      out.append("\(y.year)")
+      if let m = y.macrobudget {
+        for phase in MacrobudgetPhase.allCases {
+          if let a = m.amount(phase) { out.append(line("macrobudget \(phase.rawValue)", a)) }
+        }
+        if let d = m.distributed { out.append(line("distributed (excl. vangnet)", d)) }
+      }
+      if let r = y.reservation {
+        let what = r.forDeficitYear.map { "reservation (for \($0))" } ?? "reservation"
+        out.append(line(what, r.amount))
+      }
+      if let n = y.nationalOutcome {
+        var parts: [String] = []
+        if let c = n.costs { parts.append("costs \(mln(c))") }
+        if let r = n.revenues { parts.append("revenues \(mln(r))") }
+        if let b = n.balance { parts.append("balance \(mln(b))") }
+        if let s = n.shortfall { parts.append("shortfall \(mln(s))") }
+        out.append(
+          Format.wrap(
+            "national outcome: " + parts.joined(separator: ", ") + " [\(n.confidence.rawValue)]",
+            indent: "      ", firstIndent: "  "))
+        out.append(Format.wrap("source: " + n.source, indent: "      ", firstIndent: "    "))
+      }
+      if let v = y.vangnet {
+        for r in v.regimes {
+          out.append(
+            Format.wrap(
+              "\(r.name): entry above \(Percent.text(r.entry)) [\(r.confidence.rawValue)]",
+              indent: "      ", firstIndent: "  "))
+          for b in r.bands {
+            let conf = b.confidence.map { " [\($0.rawValue)]" } ?? ""
+            out.append(
+              Format.wrap(
+                b.label + conf + (b.note.map { ": \($0)" } ?? ""), indent: "        ",
+                firstIndent: "    - "))
+          }
+          if let c = r.condition {
+            out.append(
+              Format.wrap(
+                "condition: " + c.text(year: y.year), indent: "        ", firstIndent: "    "))
+          } else {
+            out.append("    condition: none")
+          }
+          out.append(Format.wrap("source: " + r.source, indent: "        ", firstIndent: "    "))
+          for n in r.notes {
+            out.append(Format.wrap("note: " + n, indent: "        ", firstIndent: "    "))
+          }
+        }
+      } else {
+        let reason =
+          table.missing.first { $0.year == y.year && $0.part == "vangnet" }?.reason
+          ?? "not in the table"
+        out.append(Format.wrap("vangnet: none. " + reason, indent: "      ", firstIndent: "  "))
+      }
+      for n in y.notes {
+        out.append(Format.wrap("note: " + n, indent: "      ", firstIndent: "  "))
+      }
+    }
+    let missing = table.missing.filter { year == nil || $0.year == year }
+    if !missing.isEmpty {
+      out.append("")
+      out.append("Left out of the table:")
+      for m in missing {
+        out.append(
+          Format.wrap("\(m.year) \(m.part): \(m.reason)", indent: "      ", firstIndent: "  - "))
+      }
+    }
+    return out.joined(separator: "\n") + "\n"
+  }
+
+  private static func mln(_ m: Money) -> String { "EUR " + Format.millions(m) }
+
+  private static func line(_ label: String, _ a: SourcedAmount) -> String {
+    Format.wrap(
+      "\(label): \(mln(a.amount)) [\(a.confidence.rawValue)]", indent: "      ", firstIndent: "  ")
+      + "\n" + Format.wrap("source: " + a.source, indent: "      ", firstIndent: "    ")
+  }
+}

@@ -1,0 +1,118 @@
+import BuigCore
+import BuigJSON
+import Foundation
+
+/// Renders a vangnet answer.
+public enum VangnetReport {
+  /// The answer as JSON: `year`, `budget`, `spending`, `deficit`, `deficitPercent`,
+  /// `compensation`, `ownRisk`, `band`, `conditionsAssumed`, then the detail (`regime`,
+  /// `conditionsChecked`, `bands`, `reasonForNone`, `caveats`, `engine`). Amounts in euros to
+  /// the cent; `deficitPercent` in percent with four decimals; `band` is `null` for a surplus.
+  public static func json(_ a: VangnetAnswer) -> JSONValue {
+    .object([
+      ("year", .int(a.year)),
+      ("budget", Format.json(a.budget)),
+      ("spending", Format.json(a.spending)),
+      ("deficit", Format.json(a.deficit)),
+      ("deficitPercent", Format.jsonPercent(a.deficitRatio)),
+      ("compensation", Format.json(a.compensation)),
+      ("ownRisk", Format.json(a.ownRisk)),
+      ("band", a.band.map { .string($0.label) } ?? .null),
+      ("conditionsAssumed", .array(a.conditionsAssumed.map { .string($0) })),
+      (
+        "regime",
+        .object([
+          ("name", .string(a.regime.name)),
+          ("description", .string(a.regime.description)),
+          ("source", .string(a.regime.source)),
+          ("confidence", .string(a.regime.confidence.rawValue)),
+        ])
+      ),
+      (
+        "conditionsChecked",
+        .array(
+          a.conditionsChecked.map { c in
+            .object([
+              ("regime", .string(c.regime)), ("condition", .string(c.text)), ("met", .bool(c.met)),
+              ("detail", .string(c.detail)),
+            ])
+          })
+      ),
+      (
+        "bands",
+        .array(
+          a.bandBreakdown.map { b in
+            .object([
+              ("band", .string(b.band.label)),
+              ("fromPercent", Format.json(b.band.from * 100)),
+              ("toPercent", b.band.to.map { Format.json($0 * 100) } ?? .null),
+              ("ratePercent", Format.json(b.band.rate * 100)),
+              ("deficitInBand", Format.json(b.deficitInBand)),
+              ("compensation", Format.json(b.compensation)),
+            ])
+          })
+      ),
+      ("reasonForNone", a.reasonForNone.map { .string($0) } ?? .null),
+      ("caveats", .array(a.caveats.map { .string($0) })),
+      ("engine", .object([("version", .string(BuigVersion.current))])),
+    ])
+  }
+
+  /// The answer as a table for an 80-column terminal.
+  public static func table(_ a: VangnetAnswer) -> String {
+    var out: [String] = []
+    out.append(
+      "Vangnet \(a.year): \(a.regime.name) rule (\(a.regime.confidence.rawValue) confidence)")
+    out.append("")
+    var t = TextTable(headers: ["", "EUR"], alignments: [.left, .right])
+    t.add(["budget", Format.euros(a.budget)])
+    t.add(["spending", Format.euros(a.spending)])
+    if a.deficit >= .zero {
+      t.add(["deficit (\(Format.percent(a.deficitRatio)) of budget)", Format.euros(a.deficit)])
+    } else {
+      t.add(["surplus (\(Format.percent(-a.deficitRatio)) of budget)", Format.euros(-a.deficit)])
+    }
+    t.add(["compensation", Format.euros(a.compensation)])
+    t.add(["own risk", Format.euros(a.ownRisk)])
+    out.append(t.render(indent: "  "))
+    out.append("")
+    out.append("  band: " + (a.band?.label ?? "none (surplus)"))
+    if let r = a.reasonForNone, !r.isEmpty {
+      out.append(Format.wrap("no compensation: " + r, indent: "    ", firstIndent: "  "))
+    }
+    if a.deficit > .zero {
+      out.append("")
+      var b = TextTable(
+        headers: ["band", "deficit in band", "compensation"], alignments: [.left, .right, .right])
+      for x in a.bandBreakdown {
+        b.add([x.band.label, Format.euros(x.deficitInBand), Format.euros(x.compensation)])
+      }
+      out.append(b.render(indent: "  "))
+    }
+    if !a.conditionsAssumed.isEmpty {
+      out.append("")
+      out.append("  Conditions assumed met (not checked):")
+      for c in a.conditionsAssumed {
+        out.append(Format.wrap(c, indent: "      ", firstIndent: "    - "))
+      }
+    }
+    if !a.conditionsChecked.isEmpty {
+      out.append("")
+      out.append("  Conditions checked:")
+      for c in a.conditionsChecked {
+        out.append(
+          Format.wrap(
+            "\(c.regime): \(c.text): \(c.met ? "met" : "NOT met") (\(c.detail))", indent: "      ",
+            firstIndent: "    - "))
+      }
+    }
+    if !a.caveats.isEmpty {
+      out.append("")
+      out.append("  Caveats:")
+      for c in a.caveats { out.append(Format.wrap(c, indent: "      ", firstIndent: "    - ")) }
+    }
+    out.append("")
+    out.append(Format.wrap("Source: " + a.regime.source, indent: "    ", firstIndent: "  "))
+    return out.joined(separator: "\n") + "\n"
+  }
+}

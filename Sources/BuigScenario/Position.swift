@@ -1,0 +1,249 @@
+import BuigCore
+import BuigJSON
+import Foundation
+
+/// A municipality's budget position in one year, with what explains its deficit: the input of
+/// `buig` with no arguments (seed 003's Groningen position is built in).
+public struct Position: Sendable {
+  /// A name for outputs.
+  public var name: String
+  /// Where the position comes from.
+  public var source: String?
+  /// The year.
+  public var year: Int
+  /// The municipality's budget B (EUR).
+  public var budget: Money
+  /// Spending U (EUR).
+  public var spending: Money
+  /// Results of the prior years (oldest first), when known.
+  public var priorResults: [Money]?
+  /// The parts that explain the deficit.
+  public var attribution: [(AttributionCause, AttributionPart, source: String?)]
+  /// Every number read, with its source and note.
+  public var trail: [Provenance]
+
+  /// The position and what follows from it by the rules: vangnet, net burden, attribution.
+  public func evaluate(rules: RuleTable) throws(VangnetError) -> PositionReport {
+    let budgetInfo = try? rules.municipalBudget(year: year, basis: .given(budget))
+    let by = try rules.budgetYear(
+      budget: budgetInfo
+        ?? MunicipalBudget(
+          year: year, macrobudget: nil, phase: nil, reservation: nil, distributed: nil, share: nil,
+          budget: budget, assumptions: []),
+      spending: spending, priorResults: priorResults)
+    let attribution = Attribution(deficit: spending - budget, parts: attribution)
+    return PositionReport(position: self, year: by, attribution: attribution)
+  }
+
+  /// The built-in position: Groningen 2018 from seed 003.
+  public static func groningen2018(rules: RuleTable) throws(InputIssues) -> Position {
+    guard
+      let url = Bundle.module.url(forResource: "groningen-2018-position", withExtension: "json"),
+      let data = try? Data(contentsOf: url)
+    else {
+      throw InputIssues([
+        InputIssue(
+          path: "groningen-2018-position.json", expected: "the position shipped with buig",
+          found: "no readable file", hint: "reinstall buig; the resource bundle is missing")
+      ])
+    }
+    return try decode(Array(data), origin: "groningen-2018-position.json", rules: rules)
+  }
+
+  /// Reads a position from JSON; shares left out are derived from the budget and the rule
+  /// table's distributed budget of the part's year (s = B / D_year). All problems are reported
+  /// together.
+  public static func decode(_ bytes: [UInt8], origin: String, rules: RuleTable) throws(InputIssues)
+    -> Position
+  {
+    let value: JSONValue
+    do {
+      value = try JSONParser.parse(bytes)
+    } catch {
+      throw InputIssues([
+        InputIssue(path: origin, expected: "valid JSON", found: "a syntax error at \(error)")
+      ])
+    }
+    let log = IssueLog()
+    let trail = AuditTrail()
+    let r = JSONReader(value, log: log)
+    guard
+      let o = r.object(keys: [
+        "name", "source", "year", "budget", "spending", "priorResults", "attribution",
+      ])
+    else {
+      try log.throwIfAny()
+      fatalError("unreachable: a non-object is reported")
+    }
+    let name = o.required("name", "a name")?.string(nonEmpty: true)
+    let source = o.optional("source")?.string()
+    let year = o.required("year", "a year")?.int(in: 1900...2200)
+    let amountRange: ClosedRange<Decimal> = 0...1_000_000_000_000
+    let budget = o.required("budget", "an amount in EUR")?.sourcedNumber(trail: trail)?.decimal(
+      in: amountRange, unit: "EUR")
+    let spending = o.required("spending", "an amount in EUR")?.sourcedNumber(trail: trail)?.decimal(
+      in: amountRange, unit: "EUR")
+    let priors = o.optional("priorResults")?.array()?.compactMap {
+      $0.sourcedNumber(trail: trail)?.decimal(
+        in: -amountRange.upperBound...amountRange.upperBound, unit: "EUR")
+    }.map { Money($0) }
+    var parts: [(AttributionCause, AttributionPart, source: String?)] = []
+    if let a = o.optional("attribution"),
+      let ao = a.object(keys: [
+        "macroShortfall", "priceDeviation", "volumeDeviation", "reservation",
+      ])
+    {
+      let ctx = PartContext(budget: budget.map { Money($0) }, rules: rules, trail: trail)
+      if let m = ao.optional("macroShortfall"), let p = ctx.macroShortfall(m) { parts.append(p) }
+      if let p = ao.optional("priceDeviation"), let x = ctx.deviation(p, cause: .priceDeviation) {
+        parts.append(x)
+      }
+      if let v = ao.optional("volumeDeviation"), let x = ctx.deviation(v, cause: .volumeDeviation) {
+        parts.append(x)
+      }
+      if let v = ao.optional("reservation"), let x = ctx.reservation(v) { parts.append(x) }
+      ao.finish()
+    }
+    o.finish()
+    try log.throwIfAny()
+    return Position(
+      name: name!, source: source, year: year!, budget: Money(budget!), spending: Money(spending!),
+      priorResults: priors, attribution: parts, trail: trail.records)
+  }
+}
+
+/// The position with what the rules make of it.
+public struct PositionReport: Sendable {
+  /// The input.
+  public var position: Position
+  /// Budget, spending, result, vangnet and net burden.
+  public var year: BudgetYear
+  /// The deficit split into causes.
+  public var attribution: Attribution
+}
+
+/// Reads attribution parts; shares left out are derived from the position's budget.
+struct PartContext {
+  let budget: Money?
+  let rules: RuleTable
+  let trail: AuditTrail
+  let amountRange: ClosedRange<Decimal> = -1_000_000_000_000...1_000_000_000_000
+
+  /// s = B / D_year, reporting at `path` when the rule table has no distributed budget.
+  func share(_ o: ObjectReader, year: Int?) -> (Decimal, String)? {
+    if let s = o.optional("share")?.sourcedNumber(trail: trail)?.decimal(in: 0...1) {
+      return (s, "share as given")
+    }
+    guard let year, let budget else { return nil }
+    guard let d = rules.years[year]?.distributedBudget(phase: .definitief) else {
+      o.log.report(
+        o.path.appending("share"),
+        expected:
+          "a share (fraction), since the rule table has no definitief macrobudget for \(year)",
+        found: "nothing")
+      return nil
+    }
+    return (
+      budget.euros / d.amount.euros,
+      "share = budget / distributed budget \(year) (\(d.amount.groupedEuros))"
+    )
+  }
+
+  func macroShortfall(_ r: JSONReader) -> (AttributionCause, AttributionPart, source: String?)? {
+    guard
+      let o = r.object(keys: [
+        "year", "nationalShortfall", "fractionAtLocalCost", "localCost", "share", "note",
+      ])
+    else { return nil }
+    defer { o.finish() }
+    let year = o.required("year", "a year")?.int(in: 1900...2200)
+    let s = o.required("nationalShortfall", "an amount in EUR")?.sourcedNumber(trail: trail)?
+      .decimal(in: amountRange, unit: "EUR")
+    let f = o.optional("fractionAtLocalCost")?.sourcedNumber(trail: trail)?.decimal(in: 0...1) ?? 0
+    let local =
+      o.optional("localCost")?.sourcedNumber(trail: trail)?.decimal(
+        in: 0...amountRange.upperBound, unit: "EUR") ?? 0
+    let note = o.optional("note")?.string()
+    guard let (share, how) = self.share(o, year: year), let year, let s else { return nil }
+    return (
+      .macroShortfall,
+      .macroShortfall(
+        year: year, nationalShortfall: Money(s), share: share, fractionAtLocalCost: f,
+        localCost: Money(local)),
+      [how, note].compactMap { $0 }.joined(separator: "; ")
+    )
+  }
+
+  func reservation(_ r: JSONReader) -> (AttributionCause, AttributionPart, source: String?)? {
+    guard let o = r.object(keys: ["year", "amount", "share", "note"]) else { return nil }
+    defer { o.finish() }
+    let year = o.required("year", "a year")?.int(in: 1900...2200)
+    let note = o.optional("note")?.string()
+    var amount = o.optional("amount")?.sourcedNumber(trail: trail)?.decimal(
+      in: 0...amountRange.upperBound, unit: "EUR"
+    ).map { Money($0) }
+    var from = "reservation as given"
+    if amount == nil, let year {
+      guard let v = rules.years[year]?.reservation else {
+        o.log.report(
+          o.path.appending("amount"),
+          expected: "an amount in EUR, since the rule table has no reservation for \(year)",
+          found: "nothing")
+        return nil
+      }
+      amount = v.amount.amount
+      from = "reservation \(year) from the rule table: \(v.amount.source)"
+    }
+    guard let (share, how) = self.share(o, year: year), let year, let amount else { return nil }
+    return (
+      .reservation, .reservation(year: year, reservation: amount, share: share),
+      [from, how, note].compactMap { $0 }.joined(separator: "; ")
+    )
+  }
+
+  func deviation(_ r: JSONReader, cause: AttributionCause) -> (
+    AttributionCause, AttributionPart, source: String?
+  )? {
+    guard case .object(let members) = r.value else {
+      guard let v = r.sourcedNumber(trail: trail)?.decimal(in: amountRange, unit: "EUR") else {
+        return nil
+      }
+      return (cause, .given(Money(v)), nil)
+    }
+    let keys = Set(members.map(\.key))
+    if keys.contains("value") {
+      guard let v = r.sourcedNumber(trail: trail)?.decimal(in: amountRange, unit: "EUR") else {
+        return nil
+      }
+      return (cause, .given(Money(v)), trail.records.last?.source)
+    }
+    if keys.contains("notQuantified") {
+      guard let o = r.object(keys: ["notQuantified", "note"]) else { return nil }
+      defer { o.finish() }
+      _ = o.required("notQuantified", "true")?.bool()
+      return (cause, .notQuantified, o.optional("note")?.string())
+    }
+    let second = cause == .priceDeviation ? "actualPrice" : "objectiveVolume"
+    guard let o = r.object(keys: ["caseload", second, "modelPrice", "source"]) else { return nil }
+    defer { o.finish() }
+    let n = o.required("caseload", "a number of households")?.sourcedNumber(trail: trail)?.decimal(
+      in: 0...10_000_000, unit: "households")
+    let model = o.required("modelPrice", "EUR per household per year")?.sourcedNumber(trail: trail)?
+      .decimal(in: 0...1_000_000, unit: "EUR")
+    let source = o.optional("source")?.string()
+    if cause == .priceDeviation {
+      let p = o.required("actualPrice", "EUR per household per year")?.sourcedNumber(trail: trail)?
+        .decimal(in: 0...1_000_000, unit: "EUR")
+      guard let n, let model, let p else { return nil }
+      return (
+        cause, .priceDeviation(caseload: n, actualPrice: Money(p), modelPrice: Money(model)), source
+      )
+    }
+    let v = o.required("objectiveVolume", "a number of households")?.sourcedNumber(trail: trail)?
+      .decimal(in: 0...10_000_000, unit: "households")
+    guard let n, let model, let v else { return nil }
+    return (
+      cause, .volumeDeviation(caseload: n, objectiveVolume: v, modelPrice: Money(model)), source
+    )
+  }
+}
