@@ -31,7 +31,10 @@ let package = Package(
     .target(
       name: "BuigScenario",
       dependencies: ["BuigCore", "BuigJSON"],
-      resources: [.copy("Resources/groningen-2018-position.json")]
+      resources: [
+        .copy("Resources/groningen-2018-position.json"), .copy("Resources/presets.json"),
+        .copy("Resources/scenarios"),
+      ]
     ),
     // Numerics on BLAS and LAPACK.
     .target(name: "BuigEngine", dependencies: ["BuigCore", "CBLAS"]),

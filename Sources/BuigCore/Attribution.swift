@@ -13,6 +13,17 @@ public enum AttributionCause: String, Sendable, CaseIterable {
   /// Everything not explained by the lines above, so that the parts add up to the deficit.
   case rest
 
+  /// A label of at most 20 characters, for table columns.
+  public var shortLabel: String {
+    switch self {
+    case .macroShortfall: "macro shortfall"
+    case .priceDeviation: "herverdeeleffect"
+    case .volumeDeviation: "volume deviation"
+    case .reservation: "vangnet reservation"
+    case .rest: "rest"
+    }
+  }
+
   /// The line's label as a controller reads it.
   public var label: String {
     switch self {

@@ -30,8 +30,8 @@ public struct JSONPath: Hashable, Sendable, CustomStringConvertible {
     JSONPath(components: components + [.index(index)])
   }
 
-  /// `interventions[2].successRate`; keys that are not plain identifiers are quoted
-  /// (`rules["my key"]`); the top level reads `(top level)`.
+  /// `interventions[2].successRate`; keys that are not plain identifiers (a space, a leading
+  /// digit as in a year) are quoted (`costs["2018"]`); the top level reads `(top level)`.
   public var description: String {
     if components.isEmpty { return "(top level)" }
     var out = ""
@@ -40,7 +40,7 @@ public struct JSONPath: Hashable, Sendable, CustomStringConvertible {
       case .index(let i): out += "[\(i)]"
       case .key(let k):
         let plain =
-          !k.isEmpty
+          !k.isEmpty && !("0"..."9").contains(k.unicodeScalars.first!)
           && k.unicodeScalars.allSatisfy {
             ($0.properties.isAlphabetic && $0.isASCII) || ("0"..."9").contains($0) || $0 == "_"
               || $0 == "$"

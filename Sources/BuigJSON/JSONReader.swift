@@ -182,9 +182,11 @@ public struct JSONReader {
   /// The value as a whole number within `range` (inclusive).
   public func int(in range: ClosedRange<Int>, unit: String? = nil) -> Int? {
     let expected =
-      "a whole number"
-      + Self.rangeText(String(range.lowerBound), String(range.upperBound), unit).dropFirst(
-        "a number".count)
+      range.lowerBound == range.upperBound
+      ? "the number \(range.lowerBound)"
+      : "a whole number"
+        + Self.rangeText(String(range.lowerBound), String(range.upperBound), unit).dropFirst(
+          "a number".count)
     guard case .number(let literal) = value else {
       report(expected: expected, hint: Self.numberHint(value))
       return nil

@@ -13,14 +13,17 @@ struct Buig: ParsableCommand {
     commandName: "buig",
     abstract: "Simulate a municipality's BUIG (bijstand) budget, the vangnet and interventions.",
     discussion: """
-      With no subcommand, buig shows the built-in example: Groningen's 2018 position from its \
-      2017 letter on the BUIG deficit (budget, vangnet, and the causes of the deficit).
+      With no subcommand, buig runs the embedded default scenario: Groningen's extra measures \
+      of 2018 against its BUIG deficit (seed 003), as a meerjarenbeeld 2018-2021.
 
       Exit codes: 0 success, 1 invalid input, 2 usage error.
       """,
     version: BuigVersion.current,
-    subcommands: [PositionCommand.self, VangnetCommand.self, RulesCommand.self],
-    defaultSubcommand: PositionCommand.self
+    subcommands: [
+      RunCommand.self, ValidateCommand.self, ExampleCommand.self, VangnetCommand.self,
+      RulesCommand.self, PositionCommand.self,
+    ],
+    defaultSubcommand: RunCommand.self
   )
 
   static func main() {
@@ -52,6 +55,8 @@ struct InputFailure: Error {
   init(command: String, _ lines: [String]) {
     message = lines.map { "buig \(command): error: \($0)\n" }.joined()
   }
+
+  init(rawMessage: String) { message = rawMessage }
 
   init(command: String, issues: InputIssues) {
     self.init(command: command, issues.issues.map(\.description))

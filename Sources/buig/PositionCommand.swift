@@ -29,7 +29,7 @@ struct PositionCommand: ParsableCommand {
           && !file.contains(".")
         {
           throw ValidationError(
-            "'\(file)' is neither a command nor a file. Commands: position, vangnet, rules; see buig --help."
+            "'\(file)' is neither a command nor a file; see buig --help."
           )
         }
         position = try Position.decode(

@@ -3,8 +3,8 @@ import Testing
 
 @Suite("buig vangnet, rules and the default")
 struct VangnetCLITests {
-  @Test func noArgumentsShowsSeed003sPosition() throws {
-    let r = try buig([])
+  @Test func positionShowsSeed003sPosition() throws {
+    let r = try buig(["position"])
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stderr.isEmpty)
     #expect(r.stdout.contains("Groningen 2018"))

@@ -1,0 +1,323 @@
+import Foundation
+
+/// Everything the deterministic meerjarenbeeld needs, checked and typed (no I/O).
+public struct ProjectionInput: Sendable {
+  /// The years of the horizon, ascending and consecutive.
+  public var years: [Int]
+  /// How the budget is set, per year.
+  public var budget: [Int: BudgetBasis]
+  /// Which macrobudget phase a share applies to.
+  public var phase: MacrobudgetPhase
+  /// Baseline caseload per year (households, annual average), before interventions.
+  public var caseload: [Int: Decimal]
+  /// Net price per household per year.
+  public var netPrice: [Int: NetPrice]
+  /// Baseline spending per year when given directly (EUR); otherwise caseload × net price.
+  public var spending: [Int: Money]
+  /// Results (budget − spending) of years before the horizon, for multi-year conditions.
+  public var priorResults: [Int: Money]
+  /// The verdeelmodel's price per household per year (EUR), for the price deviation.
+  public var modelPrice: [Int: Money]
+  /// The verdeelmodel's objective volume per year (households), for the volume deviation.
+  public var objectiveVolume: [Int: Decimal]
+  /// Attribution parts given by a source, per year (they replace computed ones).
+  public var givenAttribution: [Int: [(AttributionCause, AttributionPart, source: String?)]]
+  /// The interventions of the package.
+  public var interventions: [Intervention]
+
+  /// An input.
+  public init(
+    years: [Int], budget: [Int: BudgetBasis], phase: MacrobudgetPhase = .definitief,
+    caseload: [Int: Decimal], netPrice: [Int: NetPrice], spending: [Int: Money] = [:],
+    priorResults: [Int: Money] = [:], modelPrice: [Int: Money] = [:],
+    objectiveVolume: [Int: Decimal] = [:],
+    givenAttribution: [Int: [(AttributionCause, AttributionPart, source: String?)]] = [:],
+    interventions: [Intervention] = []
+  ) {
+    self.years = years
+    self.budget = budget
+    self.phase = phase
+    self.caseload = caseload
+    self.netPrice = netPrice
+    self.spending = spending
+    self.priorResults = priorResults
+    self.modelPrice = modelPrice
+    self.objectiveVolume = objectiveVolume
+    self.givenAttribution = givenAttribution
+    self.interventions = interventions
+  }
+}
+
+/// One year of the meerjarenbeeld.
+public struct ProjectionYear: Sendable {
+  /// The year.
+  public var year: Int
+  /// The budget and how it was set.
+  public var budget: MunicipalBudget
+  /// Spending without the interventions (EUR).
+  public var baselineSpending: Money
+  /// Spending with the interventions: baseline − quantified yields (EUR).
+  public var spending: Money
+  /// Result R = B − U with the interventions (EUR).
+  public var result: Money
+  /// The vangnet with the interventions (`nil` when the rule table has no rule for the year).
+  public var vangnet: VangnetAnswer?
+  /// Net burden N = −(R + C) with the interventions (EUR).
+  public var netBurden: Money
+  /// Result, compensation and net burden without the interventions.
+  public var baseline: (result: Money, compensation: Money, netBurden: Money)
+  /// Caseload with the interventions (households, annual average).
+  public var caseload: Decimal
+  /// Caseload without the interventions.
+  public var baselineCaseload: Decimal
+  /// Total cost of the interventions (EUR).
+  public var interventionCost: Money
+  /// Total quantified yield of the interventions (EUR); p.m. items are not in it.
+  public var interventionYield: Money
+  /// The interventions whose yield is p.m. this year (ids).
+  public var unquantified: [String]
+  /// The deficit (U − B) split into causes.
+  public var attribution: Attribution
+}
+
+/// One intervention's year: cost, yield and its effect on the result before and after the
+/// vangnet.
+public struct InterventionYearOutcome: Equatable, Sendable {
+  /// The year.
+  public var year: Int
+  /// Cost (EUR).
+  public var cost: Money
+  /// Yield (EUR), `nil` for p.m.
+  public var yield: Money?
+  /// Households off benefit (annual average).
+  public var caseloadEffect: Decimal
+  /// Effect on the result before the vangnet: the yield (EUR); `nil` for p.m.
+  public var effectBeforeVangnet: Money?
+  /// Effect on the net burden after the vangnet (EUR; positive = lower burden): the package's
+  /// change in R + C, shared over the interventions in proportion to their yields; `nil` for p.m.
+  public var effectAfterVangnet: Money?
+}
+
+/// One intervention's outcome over the horizon.
+public struct InterventionOutcome: Sendable {
+  /// The intervention.
+  public var intervention: Intervention
+  /// Per year.
+  public var years: [InterventionYearOutcome]
+}
+
+/// The deterministic meerjarenbeeld.
+public struct Projection: Sendable {
+  /// Per year.
+  public var years: [ProjectionYear]
+  /// Per intervention.
+  public var interventions: [InterventionOutcome]
+}
+
+/// Problems a projection can meet.
+public enum ProjectionError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// The budget could not be set.
+  case budget(BudgetError)
+  /// The vangnet could not be computed.
+  case vangnet(VangnetError)
+
+  /// The underlying message.
+  public var description: String {
+    switch self {
+    case .budget(let e): e.description
+    case .vangnet(let e): e.description
+    }
+  }
+}
+
+extension RuleTable {
+  /// The meerjarenbeeld: for each year, B by its basis; baseline U⁰ = given spending or caseload ×
+  /// net price; U = U⁰ − Σ quantified yields; R = B − U; C by the year's vangnet rule with the
+  /// results of earlier years (the projection's own, or given before the horizon) as prior
+  /// results; N = −(R + C). The same without interventions gives the baseline, and the
+  /// difference in R + C is the package's effect after the vangnet.
+  public func project(_ input: ProjectionInput) throws(ProjectionError) -> Projection {
+    var yearsOut: [ProjectionYear] = []
+    var results: [Int: Money] = input.priorResults
+    var baselineResults: [Int: Money] = input.priorResults
+    var perIntervention: [[InterventionYearOutcome]] = Array(
+      repeating: [], count: input.interventions.count)
+    for year in input.years {
+      let budget: MunicipalBudget
+      do {
+        budget = try municipalBudget(year: year, basis: input.budget[year]!, phase: input.phase)
+      } catch {
+        throw .budget(error)
+      }
+      let caseload = input.caseload[year] ?? 0
+      let price = input.netPrice[year]
+      let baselineSpending =
+        input.spending[year] ?? price.map { BudgetYear.spending(caseload: caseload, price: $0) }
+        ?? .zero
+      let effects = input.interventions.map { $0.effect(in: year) }
+      let cost = effects.reduce(Money.zero) { $0 + $1.cost }
+      let yield = effects.reduce(Money.zero) { $0 + ($1.yield ?? .zero) }
+      let caseloadEffect = effects.reduce(Decimal(0)) { $0 + $1.caseloadEffect }
+      let spending = baselineSpending - yield
+      let with: BudgetYear
+      let without: BudgetYear
+      do {
+        with = try budgetYear(
+          budget: budget, spending: spending, priorResults: priors(year, results))
+        without = try budgetYear(
+          budget: budget, spending: baselineSpending, priorResults: priors(year, baselineResults))
+      } catch {
+        throw .vangnet(error)
+      }
+      results[year] = with.result
+      baselineResults[year] = without.result
+      let packageAfter =
+        (with.result + (with.vangnet?.compensation ?? .zero))
+        - (without.result + (without.vangnet?.compensation ?? .zero))
+      let shares = Self.share(packageAfter, by: effects.map { $0.yield })
+      for (i, e) in effects.enumerated() {
+        perIntervention[i].append(
+          InterventionYearOutcome(
+            year: year, cost: e.cost, yield: e.yield, caseloadEffect: e.caseloadEffect,
+            effectBeforeVangnet: e.yield, effectAfterVangnet: shares[i]))
+      }
+      let attribution = self.attribution(
+        input: input, year: year, budget: budget, spending: spending,
+        caseload: caseload - caseloadEffect)
+      yearsOut.append(
+        ProjectionYear(
+          year: year, budget: budget, baselineSpending: baselineSpending, spending: spending,
+          result: with.result, vangnet: with.vangnet, netBurden: with.netBurden,
+          baseline: (without.result, without.vangnet?.compensation ?? .zero, without.netBurden),
+          caseload: caseload - caseloadEffect, baselineCaseload: caseload, interventionCost: cost,
+          interventionYield: yield,
+          unquantified: zip(input.interventions, effects).filter { $1.yield == nil }.map {
+            $0.0.id
+          },
+          attribution: attribution))
+    }
+    return Projection(
+      years: yearsOut,
+      interventions: zip(input.interventions, perIntervention).map {
+        InterventionOutcome(intervention: $0, years: $1)
+      })
+  }
+
+  /// The results of the years a multi-year condition of `year` needs, oldest first, or `nil`
+  /// when any of them is unknown (the condition is then taken as met and named).
+  func priors(_ year: Int, _ results: [Int: Money]) -> [Money]? {
+    let needed =
+      years[year]?.vangnet?.regimes.compactMap(\.condition).map(\.priorYearsNeeded).max() ?? 0
+    guard needed > 0 else { return nil }
+    var out: [Money] = []
+    for y in (year - needed)..<year {
+      guard let r = results[y] else { return nil }
+      out.append(r)
+    }
+    return out
+  }
+
+  /// Shares `total` over items in proportion to `weights`, rounding each share to cents with
+  /// the largest-remainder method so that the shares add up to `total` (rounded to cents)
+  /// exactly. A `nil` weight (p.m.) gets `nil`; when the weights sum to zero, every share is 0.
+  static func share(_ total: Money, by weights: [Money?]) -> [Money?] {
+    let sum = weights.compactMap { $0 }.reduce(Money.zero, +)
+    guard sum != .zero else { return weights.map { $0 == nil ? nil : .zero } }
+    let target = total.roundedToCents
+    var raw: [(index: Int, floor: Decimal, remainder: Decimal)] = []
+    for (i, w) in weights.enumerated() {
+      guard let w else { continue }
+      let exact = target.euros * w.euros / sum.euros * 100  // in cents
+      var e = exact
+      var f = Decimal()
+      NSDecimalRound(&f, &e, 0, .down)
+      raw.append((i, f, exact - f))
+    }
+    var cents = target.euros * 100 - raw.reduce(Decimal(0)) { $0 + $1.floor }
+    var out: [Money?] = weights.map { $0 == nil ? nil : .zero }
+    for r in raw { out[r.index] = Money(r.floor / 100) }
+    // Hand out the remaining cents (positive or negative) by remainder size.
+    let order = raw.sorted {
+      cents >= 0 ? $0.remainder > $1.remainder : $0.remainder < $1.remainder
+    }
+    var k = 0
+    while cents != 0 && !order.isEmpty {
+      let step: Decimal = cents > 0 ? 1 : -1
+      let idx = order[k % order.count].index
+      out[idx] = Money(out[idx]!.euros + step / 100)
+      cents -= step
+      k += 1
+    }
+    return out
+  }
+
+  /// The year's deficit split into causes: parts given by the scenario, else computed where
+  /// the inputs exist (reservation from the share; price and volume from the model price and
+  /// objective volume; the macro shortfall from the national outcome in the rule table), else
+  /// not quantified.
+  func attribution(
+    input: ProjectionInput, year: Int, budget: MunicipalBudget, spending: Money, caseload: Decimal
+  ) -> Attribution {
+    var parts = input.givenAttribution[year] ?? []
+    func has(_ c: AttributionCause) -> Bool { parts.contains { $0.0 == c } }
+    let share = budget.share
+    if !has(.macroShortfall) {
+      if let s = years[year]?.nationalOutcome?.shortfall, let share {
+        parts.append(
+          (
+            .macroShortfall,
+            .macroShortfall(
+              year: year, nationalShortfall: s, share: share, fractionAtLocalCost: 0,
+              localCost: .zero),
+            "national shortfall from the rule table: \(years[year]!.nationalOutcome!.source)"
+          ))
+      } else {
+        parts.append(
+          (
+            .macroShortfall, .notQuantified,
+            "no national shortfall for \(year) in the rule table or the scenario"
+          ))
+      }
+    }
+    let price = input.netPrice[year]?.net
+    if !has(.priceDeviation) {
+      if let model = input.modelPrice[year], let price {
+        parts.append(
+          (
+            .priceDeviation,
+            .priceDeviation(caseload: caseload, actualPrice: price, modelPrice: model), nil
+          ))
+      } else {
+        parts.append((.priceDeviation, .notQuantified, "give modelPrice to quantify it"))
+      }
+    }
+    if !has(.volumeDeviation) {
+      if let model = input.modelPrice[year], let volume = input.objectiveVolume[year] {
+        parts.append(
+          (
+            .volumeDeviation,
+            .volumeDeviation(caseload: caseload, objectiveVolume: volume, modelPrice: model), nil
+          ))
+      } else {
+        parts.append(
+          (.volumeDeviation, .notQuantified, "give objectiveVolume and modelPrice to quantify it"))
+      }
+    }
+    if !has(.reservation) {
+      if let v = years[year]?.reservation, let share {
+        parts.append(
+          (
+            .reservation, .reservation(year: year, reservation: v.amount.amount, share: share),
+            v.amount.source
+          ))
+      } else {
+        parts.append(
+          (
+            .reservation, .notQuantified,
+            share == nil ? "the share is not known" : "no reservation for \(year) in the rule table"
+          ))
+      }
+    }
+    return Attribution(deficit: spending - budget.budget, parts: parts)
+  }
+}

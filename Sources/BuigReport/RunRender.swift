@@ -1,0 +1,374 @@
+import BuigCore
+import BuigJSON
+import BuigScenario
+import Foundation
+
+/// The quantities every year of a run reports, in output order, with their unit.
+public enum Quantity: String, CaseIterable, Sendable {
+  /// The municipality's BUIG budget B (EUR).
+  case budget
+  /// Spending U with the interventions (EUR).
+  case spending
+  /// Result R = B − U (EUR).
+  case result
+  /// Vangnet compensation C (EUR).
+  case vangnet
+  /// Net burden on the general funds N = −(R + C) (EUR).
+  case netBurden
+  /// Households on benefit with the interventions (annual average).
+  case caseload
+  /// Total cost of the interventions (EUR).
+  case interventionCost
+  /// Total quantified yield of the interventions (EUR).
+  case interventionYield
+
+  /// `EUR` or `households`.
+  public var unit: String { self == .caseload ? "households" : "EUR" }
+
+  /// The label in tables.
+  public var label: String {
+    switch self {
+    case .budget: "budget"
+    case .spending: "spending"
+    case .result: "result"
+    case .vangnet: "vangnet"
+    case .netBurden: "net burden"
+    case .caseload: "caseload (households)"
+    case .interventionCost: "intervention cost"
+    case .interventionYield: "intervention yield"
+    }
+  }
+
+  /// The expected value of the quantity in a projection year, as a decimal.
+  public func expected(_ y: ProjectionYear) -> Decimal {
+    switch self {
+    case .budget: y.budget.budget.euros
+    case .spending: y.spending.euros
+    case .result: y.result.euros
+    case .vangnet: (y.vangnet?.compensation ?? .zero).euros
+    case .netBurden: y.netBurden.euros
+    case .caseload: y.caseload
+    case .interventionCost: y.interventionCost.euros
+    case .interventionYield: y.interventionYield.euros
+    }
+  }
+}
+
+/// What identifies a run in every output: the scenario, its hash, the seed, the engine.
+public struct RunIdentity: Sendable {
+  /// The scenario's name.
+  public var scenario: String
+  /// Its title.
+  public var title: String
+  /// The municipality.
+  public var municipality: String
+  /// SHA-256 of the scenario file's bytes.
+  public var sha256: String
+  /// Where the scenario came from (a path, or `embedded:NAME`).
+  public var origin: String
+  /// The seed.
+  public var seed: UInt64
+
+  /// The identity of a scenario run.
+  public init(scenario: Scenario, origin: String) {
+    self.scenario = scenario.name
+    title = scenario.title
+    municipality = scenario.municipality
+    sha256 = scenario.sha256
+    self.origin = origin
+    seed = scenario.seed
+  }
+}
+
+/// Renders the deterministic meerjarenbeeld of a scenario.
+public enum RunRender {
+  /// A decimal quantity as JSON: euros to the cent, households to two decimals.
+  static func json(_ q: Quantity, _ d: Decimal) -> JSONValue {
+    .number(d.rounded(2).plainText)
+  }
+
+  /// The run as JSON (docs/output-format.md).
+  public static func json(_ s: Scenario, _ p: Projection, identity: RunIdentity) -> JSONValue {
+    var years: [JSONValue] = []
+    for y in p.years {
+      var m: [(key: String, value: JSONValue)] = [("year", .int(y.year))]
+      for q in Quantity.allCases {
+        var stat: [(key: String, value: JSONValue)] = [("expected", json(q, q.expected(y)))]
+        if q == .interventionYield {
+          stat.append(("unquantified", .array(y.unquantified.map { .string($0) })))
+        }
+        m.append((q.rawValue, .object(stat)))
+      }
+      m.append(
+        (
+          "baseline",
+          .object([
+            ("spending", Format.json(y.baselineSpending)),
+            ("result", Format.json(y.baseline.result)),
+            ("vangnet", Format.json(y.baseline.compensation)),
+            ("netBurden", Format.json(y.baseline.netBurden)),
+            ("caseload", .number(y.baselineCaseload.rounded(2).plainText)),
+          ])
+        ))
+      if let v = y.vangnet {
+        m.append(
+          (
+            "vangnetRule",
+            .object([
+              ("regime", .string(v.regime.name)),
+              ("deficitPercent", Format.jsonPercent(v.deficitRatio)),
+              ("band", v.band.map { .string($0.label) } ?? .null),
+              ("conditionsAssumed", .array(v.conditionsAssumed.map { .string($0) })),
+              ("caveats", .array(v.caveats.map { .string($0) })),
+            ])
+          ))
+      } else {
+        let reason = s.rules.missing.first { $0.year == y.year && $0.part == "vangnet" }?.reason
+        m.append(
+          (
+            "vangnetRule",
+            .object([("regime", .null), ("reason", reason.map { .string($0) } ?? .null)])
+          ))
+      }
+      let budget = y.budget
+      m.append(
+        (
+          "budgetBasis",
+          .object([
+            ("share", budget.share.map { .number($0.rounded(8).plainText) } ?? .null),
+            ("macrobudget", Format.json(budget.macrobudget)),
+            ("reservation", Format.json(budget.reservation)),
+            ("distributed", Format.json(budget.distributed)),
+            ("phase", budget.phase.map { .string($0.rawValue) } ?? .null),
+          ])
+        ))
+      years.append(.object(m))
+    }
+    let interventions: [JSONValue] = p.interventions.map { io in
+      let i = io.intervention
+      var m: [(key: String, value: JSONValue)] = [
+        ("id", .string(i.id)), ("name", .string(i.name)), ("kind", .string(i.kind.name)),
+        ("pm", .bool(i.isPM)),
+        ("source", i.source.map { .string($0) } ?? .null),
+        ("notes", .array(i.notes.map { .string($0) })),
+      ]
+      if case .schedule(let sc) = i.kind, !sc.costComponents.isEmpty {
+        m.append(
+          (
+            "costComponents",
+            .array(
+              sc.costComponents.map { c in
+                .object([
+                  ("name", .string(c.name)),
+                  (
+                    "costs",
+                    .object(c.costs.keys.sorted().map { (String($0), Format.json(c.costs[$0]!)) })
+                  ),
+                ])
+              })
+          ))
+      }
+      m.append(
+        (
+          "years",
+          .array(
+            io.years.map { y in
+              .object([
+                ("year", .int(y.year)), ("cost", Format.json(y.cost)),
+                ("yield", Format.json(y.yield)),
+                ("effectBeforeVangnet", Format.json(y.effectBeforeVangnet)),
+                ("effectAfterVangnet", Format.json(y.effectAfterVangnet)),
+                ("caseloadEffect", .number(y.caseloadEffect.rounded(2).plainText)),
+              ])
+            })
+        ))
+      let cost = io.years.reduce(Money.zero) { $0 + $1.cost }
+      let yield: Money? = i.isPM ? nil : io.years.reduce(Money.zero) { $0 + ($1.yield ?? .zero) }
+      let after: Money? =
+        i.isPM ? nil : io.years.reduce(Money.zero) { $0 + ($1.effectAfterVangnet ?? .zero) }
+      m.append(
+        (
+          "total",
+          .object([
+            ("cost", Format.json(cost)), ("yield", Format.json(yield)),
+            ("effectAfterVangnet", Format.json(after)),
+            ("netAfterVangnet", Format.json(after.map { $0 - cost })),
+          ])
+        ))
+      return .object(m)
+    }
+    let attribution: [JSONValue] = p.years.map { y in
+      guard case .object(let a) = PositionRender.attributionJSON(y.attribution) else {
+        return .null
+      }
+      return .object([("year", .int(y.year))] + a)
+    }
+    return .object([
+      (
+        "scenario",
+        .object([
+          ("name", .string(identity.scenario)), ("title", .string(identity.title)),
+          ("municipality", .string(identity.municipality)), ("sha256", .string(identity.sha256)),
+          ("origin", .string(identity.origin)),
+        ])
+      ),
+      ("engine", .object([("version", .string(BuigVersion.current))])),
+      (
+        "run",
+        .object([
+          ("mode", .string("deterministic")), ("seed", .number(String(identity.seed))),
+          ("rulesOverridden", .array(s.overriddenYears.map { .int($0) })),
+        ])
+      ),
+      ("years", .array(years)),
+      ("interventions", .array(interventions)),
+      ("attribution", .array(attribution)),
+      ("notes", .array(s.notes.map { .string($0) })),
+      ("auditTrail", PositionRender.trailJSON(s.trail)),
+    ])
+  }
+
+  /// A CSV field, quoted when it holds a separator, a quote or a line break.
+  static func csvField(_ s: String, separator: Character = ",") -> String {
+    if s.contains(separator) || s.contains("\"") || s.contains("\n") || s.contains("\r") {
+      return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+    return s
+  }
+
+  /// The run as CSV, one row per year × quantity (and per intervention × year × quantity):
+  /// `scenario,year,quantity,intervention,unit,statistic,value`; values with a decimal point,
+  /// rows in a fixed order, CRLF line ends (RFC 4180).
+  public static func csv(_ s: Scenario, _ p: Projection, identity: RunIdentity) -> String {
+    var rows: [[String]] = [
+      ["scenario", "year", "quantity", "intervention", "unit", "statistic", "value"]
+    ]
+    for y in p.years {
+      for q in Quantity.allCases {
+        rows.append([
+          identity.scenario, String(y.year), q.rawValue, "", q.unit, "expected",
+          q.expected(y).rounded(2).plainText,
+        ])
+      }
+    }
+    for io in p.interventions {
+      for y in io.years {
+        let items: [(String, Money?)] = [
+          ("cost", y.cost), ("yield", y.yield), ("effectBeforeVangnet", y.effectBeforeVangnet),
+          ("effectAfterVangnet", y.effectAfterVangnet),
+        ]
+        for (name, value) in items {
+          rows.append([
+            identity.scenario, String(y.year), name, io.intervention.id, "EUR", "expected",
+            value.map { $0.roundedToCents.euros.plainText } ?? "p.m.",
+          ])
+        }
+      }
+    }
+    return rows.map { $0.map { csvField($0) }.joined(separator: ",") }.joined(separator: "\r\n")
+      + "\r\n"
+  }
+
+  /// The run as text for an 80-column terminal: the meerjarenbeeld, the interventions, the
+  /// attribution, notes and sources.
+  public static func table(_ s: Scenario, _ p: Projection, identity: RunIdentity) -> String {
+    var out: [String] = []
+    out.append(Format.wrap("buig \(BuigVersion.current): \(identity.scenario): \(identity.title)"))
+    out.append(
+      "scenario sha256 \(identity.sha256.prefix(16)), seed \(identity.seed), deterministic projection"
+    )
+    let blocks = stride(from: 0, to: p.years.count, by: 4).map {
+      Array(p.years[$0..<min($0 + 4, p.years.count)])
+    }
+    for block in blocks {
+      out.append("")
+      var t = TextTable(
+        headers: ["Meerjarenbeeld (EUR)"] + block.map { String($0.year) },
+        alignments: [.left] + block.map { _ in .right })
+      for q in Quantity.allCases {
+        t.add(
+          [q.label]
+            + block.map { y in
+              let v = q.expected(y)
+              return q == .caseload ? Money.group(v.rounded(0).plainText) : Money(v).groupedEuros
+            })
+      }
+      t.add(["baseline net burden"] + block.map { $0.baseline.netBurden.groupedEuros })
+      out.append(t.render())
+    }
+    let pm = p.interventions.filter { $0.intervention.isPM }.map(\.intervention.id)
+    if !pm.isEmpty {
+      out.append(
+        Format.wrap(
+          "p.m. (cost counted, yield not quantified): " + pm.joined(separator: ", "), indent: "  "))
+    }
+    for block in stride(from: 0, to: p.years.count, by: 4).map({ ($0, min($0 + 4, p.years.count)) })
+    {
+      out.append("")
+      let ys = p.years[block.0..<block.1].map(\.year)
+      var t = TextTable(
+        headers: ["Interventions (EUR)"] + ys.map(String.init),
+        alignments: [.left] + ys.map { _ in .right })
+      for io in p.interventions {
+        let slice = io.years[block.0..<block.1]
+        t.add([String(io.intervention.id.prefix(22))] + slice.map { _ in "" })
+        t.add(["  cost"] + slice.map { $0.cost.groupedEuros })
+        t.add(["  yield"] + slice.map { $0.yield?.groupedEuros ?? "p.m." })
+        t.add(["  after vangnet"] + slice.map { $0.effectAfterVangnet?.groupedEuros ?? "p.m." })
+      }
+      out.append(t.render())
+    }
+    out.append(
+      Format.wrap(
+        "'after vangnet' is the lower net burden: a saving inside a compensated band lowers the vangnet payment, not the burden.",
+        indent: "  "))
+    for block in stride(from: 0, to: p.years.count, by: 4).map({ ($0, min($0 + 4, p.years.count)) })
+    {
+      out.append("")
+      let ys = Array(p.years[block.0..<block.1])
+      var t = TextTable(
+        headers: ["Deficit by cause (EUR)"] + ys.map { String($0.year) },
+        alignments: [.left] + ys.map { _ in .right })
+      for cause in AttributionCause.allCases {
+        t.add(
+          [cause.shortLabel] + ys.map { $0.attribution.line(cause)?.amount?.groupedEuros ?? "n.q." }
+        )
+      }
+      t.add(["deficit"] + ys.map { $0.attribution.deficit.groupedEuros })
+      out.append(t.render())
+    }
+    out.append("  n.q.: not quantified (part of the rest)")
+    var assumed: [String] = []
+    for y in p.years {
+      for c in y.vangnet?.conditionsAssumed ?? [] { assumed.append("\(y.year): \(c)") }
+      if y.vangnet == nil {
+        assumed.append("\(y.year): no vangnet rule in the rule table; none is counted")
+      }
+    }
+    if !assumed.isEmpty {
+      out.append("")
+      out.append("Vangnet conditions assumed met (not checked):")
+      for a in assumed { out.append(Format.wrap(a, indent: "    ", firstIndent: "  - ")) }
+    }
+    if !s.notes.isEmpty {
+      out.append("")
+      out.append("Notes:")
+      for n in s.notes { out.append(Format.wrap(n, indent: "    ", firstIndent: "  - ")) }
+    }
+    let sourced = s.trail.filter { $0.source != nil || $0.note != nil }
+    if !sourced.isEmpty {
+      out.append("")
+      out.append("Inputs and their sources:")
+      for r in sourced {
+        out.append(Format.wrap("\(r.path) = \(r.value)", indent: "    ", firstIndent: "  - "))
+        if let src = r.source {
+          out.append(Format.wrap("source: " + src, indent: "      ", firstIndent: "    "))
+        }
+        if let n = r.note {
+          out.append(Format.wrap("note: " + n, indent: "      ", firstIndent: "    "))
+        }
+      }
+    }
+    return out.joined(separator: "\n") + "\n"
+  }
+}

@@ -1,0 +1,475 @@
+import BuigCore
+import BuigJSON
+import Foundation
+
+/// A scenario file, read and checked: the municipality's situation over a horizon and a package
+/// of interventions (docs/scenario-format.md).
+public struct Scenario: Sendable {
+  /// The format version this reader understands.
+  public static let schemaVersion = 1
+
+  /// Short name (the file name without `.json`, by convention).
+  public var name: String
+  /// A title for outputs.
+  public var title: String
+  /// A longer description.
+  public var description: String?
+  /// Where the scenario comes from (a seed letter).
+  public var source: String?
+  /// The municipality.
+  public var municipality: String
+  /// SHA-256 of the file's bytes, lowercase hex.
+  public var sha256: String
+  /// The rule table with the scenario's overrides applied.
+  public var rules: RuleTable
+  /// Years whose rules the scenario overrides.
+  public var overriddenYears: [Int]
+  /// The projection's input.
+  public var input: ProjectionInput
+  /// The random seed (for the Monte Carlo engine).
+  public var seed: UInt64
+  /// Monte Carlo settings.
+  public var monteCarlo: MonteCarloSettings
+  /// Every number read, with its source and note.
+  public var trail: [Provenance]
+  /// Scenario-level notes (assumptions and why).
+  public var notes: [String]
+
+  /// The deterministic meerjarenbeeld of this scenario.
+  public func project() throws(ProjectionError) -> Projection {
+    try rules.project(input)
+  }
+}
+
+/// Monte Carlo settings of a scenario.
+public struct MonteCarloSettings: Equatable, Sendable {
+  /// Number of paths.
+  public var paths: Int
+  /// The limit for `pNetBurdenAbove` (EUR), when the scenario names one.
+  public var netBurdenLimit: Money?
+
+  /// Settings.
+  public init(paths: Int = 10_000, netBurdenLimit: Money? = nil) {
+    self.paths = paths
+    self.netBurdenLimit = netBurdenLimit
+  }
+}
+
+extension Scenario {
+  /// The top-level fields of a scenario.
+  public static let topLevelKeys = [
+    "$schema", "schemaVersion", "name", "title", "description", "source", "notes", "municipality",
+    "horizon", "budget", "verdeelmodel", "caseload", "netPrice", "spending", "priorResults",
+    "attribution", "ruleOverrides", "interventions", "seed", "monteCarlo",
+  ]
+
+  /// Reads a scenario from JSON bytes, reporting all problems at once, each with its JSON path.
+  /// `origin` names the file in syntax errors.
+  public static func decode(_ bytes: [UInt8], origin: String, rules builtIn: RuleTable)
+    throws(InputIssues)
+    -> Scenario
+  {
+    let value: JSONValue
+    do {
+      value = try JSONParser.parse(bytes)
+    } catch {
+      throw InputIssues([
+        InputIssue(path: "(file)", expected: "valid JSON", found: "a syntax error at \(error)")
+      ])
+    }
+    let log = IssueLog()
+    let reader = ScenarioReader(log: log, builtIn: builtIn)
+    let scenario = reader.read(JSONReader(value, log: log), sha256: SHA256.hex(bytes))
+    try log.throwIfAny()
+    guard let scenario else {
+      throw InputIssues([
+        InputIssue(path: "(top level)", expected: "a scenario object", found: value.summary)
+      ])
+    }
+    return scenario
+  }
+}
+
+/// Reads a scenario; every accessor reports to the log and returns `nil` on a problem.
+final class ScenarioReader {
+  let log: IssueLog
+  let builtIn: RuleTable
+  let trail = AuditTrail()
+  var years: [Int] = []
+
+  init(log: IssueLog, builtIn: RuleTable) {
+    self.log = log
+    self.builtIn = builtIn
+  }
+
+  static let money: ClosedRange<Decimal> = 0...100_000_000_000
+  static let signedMoney: ClosedRange<Decimal> = -100_000_000_000...100_000_000_000
+  static let households: ClosedRange<Decimal> = 0...10_000_000
+  static let pricePerHousehold: ClosedRange<Decimal> = 0...1_000_000
+  static let fraction: ClosedRange<Decimal> = 0...1
+
+  func read(_ r: JSONReader, sha256: String) -> Scenario? {
+    guard let o = r.object(keys: Scenario.topLevelKeys) else { return nil }
+    defer { o.finish() }
+    if let v = o.required("schemaVersion", "the number 1"),
+      v.int(in: Scenario.schemaVersion...Scenario.schemaVersion) == nil
+    {
+      _ = 0  // reported by int(in:)
+    }
+    _ = o.optional("$schema")?.string()
+    let name = o.required("name", "a short name of lowercase letters, digits and '-'")
+      .flatMap(identifier)
+    let title = o.optional("title")?.string(nonEmpty: true)
+    let description = o.optional("description")?.string()
+    let source = o.optional("source")?.string()
+    let notes = (o.optional("notes")?.array() ?? []).compactMap { $0.string(nonEmpty: true) }
+    var municipality: String?
+    if let m = o.required("municipality", "an object with the municipality's name")?.object(keys: [
+      "name", "inhabitants",
+    ]) {
+      municipality = m.required("name", "the municipality's name")?.string(nonEmpty: true)
+      _ = m.optional("inhabitants")?.sourcedNumber(trail: trail)?.int(in: 1...20_000_000)
+      m.finish()
+    }
+    // Rules first: the horizon and the budget are checked against them.
+    var rules = builtIn
+    var overridden: [Int] = []
+    if let ro = o.optional("ruleOverrides"), let table = RuleTable.decode(ro) {
+      rules = builtIn.merging(table)
+      overridden = table.sortedYears
+    }
+    readHorizon(o, rules: rules)
+    let budget = readBudget(o, rules: rules)
+    var modelPrice: [Int: Money] = [:]
+    var objectiveVolume: [Int: Decimal] = [:]
+    if let v = o.optional("verdeelmodel"),
+      let vo = v.object(keys: ["modelPrice", "objectiveVolume"])
+    {
+      modelPrice =
+        vo.optional("modelPrice").flatMap {
+          series($0, Self.pricePerHousehold, "EUR per household per year")
+        }?.mapValues { Money($0) } ?? [:]
+      objectiveVolume =
+        vo.optional("objectiveVolume").flatMap { series($0, Self.households, "households") } ?? [:]
+      vo.finish()
+    }
+    var budgetMap: [Int: BudgetBasis] = [:]
+    switch budget {
+    case .given(let amounts)?: budgetMap = amounts.mapValues { .given($0) }
+    case .share(let shares)?: budgetMap = shares.mapValues { .share($0) }
+    case .objective?:
+      for y in years {
+        guard let v = objectiveVolume[y], let p = modelPrice[y] else {
+          log.report(
+            JSONPath.root.appending("verdeelmodel"),
+            expected:
+              "modelPrice and objectiveVolume for every year, since the budget is objective",
+            found: "none for \(y)")
+          break
+        }
+        budgetMap[y] = .objective(volume: v, modelPrice: p)
+      }
+    case nil: break
+    }
+    let caseload = o.required("caseload", "households on benefit (annual average)").flatMap {
+      series($0, Self.households, "households")
+    }
+    var netPrice: [Int: NetPrice] = [:]
+    if let np = o.required("netPrice", "the net price per household per year") {
+      netPrice = readNetPrice(np) ?? [:]
+    }
+    let spending =
+      o.optional("spending").flatMap { series($0, Self.money, "EUR") }?.mapValues { Money($0) }
+      ?? [:]
+    var priors: [Int: Money] = [:]
+    if let p = o.optional("priorResults") {
+      priors =
+        yearMap(
+          p, range: Self.signedMoney, unit: "EUR",
+          allowed: { [years] y in y < (years.first ?? Int.max) },
+          allowedText: "years before the horizon")?.mapValues { Money($0) } ?? [:]
+    }
+    var given: [Int: [(AttributionCause, AttributionPart, source: String?)]] = [:]
+    if let a = o.optional("attribution"), let ao = objectOfYears(a) {
+      for (key, reader) in ao {
+        guard let year = Int(key), years.isEmpty || years.contains(year) else {
+          log.report(reader.path, expected: "a year of the horizon as key", found: "\"\(key)\"")
+          continue
+        }
+        given[year] = readAttribution(reader, budget: budgetMap[year], rules: rules)
+      }
+    }
+    let interventions = readInterventions(o.optional("interventions"))
+    let seed = o.optional("seed")?.int(in: 0...Int(Int32.max)).map { UInt64($0) } ?? 1
+    var mc = MonteCarloSettings()
+    if let m = o.optional("monteCarlo"), let mo = m.object(keys: ["paths", "netBurdenLimit"]) {
+      mc.paths = mo.optional("paths")?.int(in: 1...100_000_000) ?? mc.paths
+      mc.netBurdenLimit = mo.optional("netBurdenLimit")?.sourcedNumber(trail: trail)?.decimal(
+        in: Self.signedMoney, unit: "EUR"
+      ).map { Money($0) }
+      mo.finish()
+    }
+    guard let name, let municipality, let caseload, !years.isEmpty, budgetMap.count == years.count
+    else { return nil }
+    let input = ProjectionInput(
+      years: years, budget: budgetMap, caseload: caseload, netPrice: netPrice, spending: spending,
+      priorResults: priors, modelPrice: modelPrice, objectiveVolume: objectiveVolume,
+      givenAttribution: given, interventions: interventions)
+    return Scenario(
+      name: name, title: title ?? name, description: description, source: source,
+      municipality: municipality, sha256: sha256, rules: rules, overriddenYears: overridden,
+      input: input, seed: seed, monteCarlo: mc, trail: trail.records, notes: notes)
+  }
+
+  func identifier(_ r: JSONReader) -> String? {
+    guard let s = r.string(nonEmpty: true) else { return nil }
+    let ok =
+      s.count <= 64
+      && s.unicodeScalars.allSatisfy {
+        ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+      }
+    if !ok {
+      r.report(expected: "a short name of lowercase letters, digits and '-' (at most 64)")
+      return nil
+    }
+    return s
+  }
+
+  func readHorizon(_ o: ObjectReader, rules: RuleTable) {
+    guard
+      let h = o.required("horizon", "{\"firstYear\": year, \"lastYear\": year}")?.object(keys: [
+        "firstYear", "lastYear",
+      ])
+    else { return }
+    defer { h.finish() }
+    let tableYears = rules.sortedYears
+    let range = (tableYears.first ?? 2012)...(tableYears.last ?? 2026)
+    let rangeText =
+      "a year in the rule table (\(RuleTable.rangesText(tableYears))), or one added by ruleOverrides"
+    let first = h.required("firstYear", rangeText)
+    let last = h.required("lastYear", rangeText)
+    func year(_ r: JSONReader?) -> Int? {
+      guard let r else { return nil }
+      guard let y = r.int(in: 1900...2200) else { return nil }
+      if !range.contains(y) || rules.years[y] == nil {
+        r.report(expected: rangeText)
+        return nil
+      }
+      return y
+    }
+    guard let f = year(first), let l = year(last) else { return }
+    guard l >= f, l - f < 30 else {
+      log.report(
+        h.path.appending("lastYear"), expected: "a year from \(f) to \(f + 29)",
+        found: "number \(l)")
+      return
+    }
+    let absent = (f...l).filter { rules.years[$0] == nil }
+    if !absent.isEmpty {
+      log.report(
+        h.path, expected: rangeText + " for every year",
+        found: "no rules for \(RuleTable.rangesText(absent))")
+      return
+    }
+    years = Array(f...l)
+  }
+
+  enum BudgetSpec {
+    case given([Int: Money])
+    case share([Int: Decimal])
+    case objective
+  }
+
+  func readBudget(_ o: ObjectReader, rules: RuleTable) -> BudgetSpec? {
+    guard
+      let b = o.required(
+        "budget", "one of {\"given\": ...}, {\"share\": ...} or {\"objective\": true}")
+    else { return nil }
+    guard let bo = b.object(keys: ["given", "share", "objective", "phase"]) else { return nil }
+    defer { bo.finish() }
+    let kinds = ["given", "share", "objective"].filter { bo.has($0) }
+    guard kinds.count == 1 else {
+      b.report(
+        expected: "exactly one of \"given\", \"share\" or \"objective\"",
+        hint: kinds.isEmpty ? nil : "found \(kinds.joined(separator: " and "))")
+      return nil
+    }
+    let phase =
+      bo.optional("phase")?.string(allowed: MacrobudgetPhase.allCases.map(\.rawValue)).flatMap(
+        MacrobudgetPhase.init(rawValue:)) ?? .definitief
+    switch kinds[0] {
+    case "given":
+      guard let s = series(bo.required("given", "amounts in EUR")!, Self.money, "EUR") else {
+        return nil
+      }
+      return .given(s.mapValues { Money($0) })
+    case "share":
+      let r = bo.required("share", "a share of the distributed budget (fraction)")!
+      guard let s = series(r, Self.fraction, "(fraction)") else { return nil }
+      let missing = years.filter { rules.years[$0]?.macrobudget?.amount(phase) == nil }
+      if !missing.isEmpty {
+        log.report(
+          r.path,
+          expected:
+            "years with a \(phase.rawValue) macrobudget in the rule table (or in ruleOverrides)",
+          found: "a share for \(RuleTable.rangesText(missing)), which has none",
+          hint: "give the budget as \"given\" amounts, or add the macrobudget in ruleOverrides")
+        return nil
+      }
+      return .share(s)
+    default:
+      _ = bo.required("objective", "true")?.bool()
+      return .objective
+    }
+  }
+
+  func readNetPrice(_ r: JSONReader) -> [Int: NetPrice]? {
+    if case .object(let members) = r.value,
+      members.contains(where: {
+        ["grossBenefit", "partTimeEarnings", "otherRevenues"].contains($0.key)
+      })
+    {
+      guard let o = r.object(keys: ["grossBenefit", "partTimeEarnings", "otherRevenues"]) else {
+        return nil
+      }
+      defer { o.finish() }
+      let gross = o.required("grossBenefit", "EUR per household per year").flatMap {
+        series($0, Self.pricePerHousehold, "EUR")
+      }
+      let part = o.optional("partTimeEarnings").flatMap {
+        series($0, Self.pricePerHousehold, "EUR")
+      }
+      let other = o.optional("otherRevenues").flatMap { series($0, Self.pricePerHousehold, "EUR") }
+      guard let gross else { return nil }
+      var out: [Int: NetPrice] = [:]
+      for y in years {
+        let p = NetPrice(
+          grossBenefit: Money(gross[y] ?? 0), partTimeEarnings: Money(part?[y] ?? 0),
+          otherRevenues: Money(other?[y] ?? 0))
+        if p.net < .zero {
+          log.report(
+            r.path, expected: "part-time earnings and other revenues below the gross benefit",
+            found: "a negative net price in \(y)")
+          return nil
+        }
+        out[y] = p
+      }
+      return out
+    }
+    return series(r, Self.pricePerHousehold, "EUR per household per year")?.mapValues {
+      NetPrice(grossBenefit: Money($0))
+    }
+  }
+
+  /// An object whose keys are years (`"2018"`), as readers in key order.
+  func objectOfYears(_ r: JSONReader) -> [(String, JSONReader)]? {
+    guard case .object(let members) = r.value else {
+      r.report(expected: "an object with years as keys, for example {\"2018\": 150000}")
+      return nil
+    }
+    return members.map { ($0.key, JSONReader($0.value, path: r.path.appending($0.key), log: log)) }
+  }
+
+  /// `{"2018": v, ...}` with every key a year for which `allowed` holds.
+  func yearMap(
+    _ r: JSONReader, range: ClosedRange<Decimal>, unit: String, allowed: (Int) -> Bool,
+    allowedText: String
+  ) -> [Int: Decimal]? {
+    guard let members = objectOfYears(r) else { return nil }
+    var out: [Int: Decimal] = [:]
+    var ok = true
+    for (key, reader) in members {
+      guard let y = Int(key), key.count == 4, allowed(y) else {
+        log.report(
+          reader.path, expected: "a key that is one of the \(allowedText)", found: "\"\(key)\"")
+        ok = false
+        continue
+      }
+      guard let v = reader.sourcedNumber(trail: trail)?.decimal(in: range, unit: unit) else {
+        ok = false
+        continue
+      }
+      out[y] = v
+    }
+    return ok ? out : nil
+  }
+
+  /// A value per horizon year: a number (the same every year), `{"byYear": {...}}` with every
+  /// horizon year, or `{"start": v, "growthPerYear": g}` (v·(1 + g)^(t − first year)).
+  func series(_ r: JSONReader, _ range: ClosedRange<Decimal>, _ unit: String) -> [Int: Decimal]? {
+    let horizon =
+      "years of the horizon (\(years.first.map(String.init) ?? "?")-\(years.last.map(String.init) ?? "?"))"
+    if case .object(let members) = r.value, members.contains(where: { $0.key == "byYear" }) {
+      guard let o = r.object(keys: ["byYear", "source", "note"]) else { return nil }
+      defer { o.finish() }
+      _ = o.optional("source")?.string()
+      _ = o.optional("note")?.string()
+      guard let b = o.required("byYear", "values by year"),
+        let map = yearMap(
+          b, range: range, unit: unit, allowed: { [years] in years.isEmpty || years.contains($0) },
+          allowedText: horizon)
+      else { return nil }
+      let missing = years.filter { map[$0] == nil }
+      if !missing.isEmpty {
+        log.report(
+          b.path, expected: "a value for every year of the horizon",
+          found: "none for \(RuleTable.rangesText(missing))")
+        return nil
+      }
+      return map
+    }
+    if case .object(let members) = r.value, members.contains(where: { $0.key == "start" }) {
+      guard let o = r.object(keys: ["start", "growthPerYear", "source", "note"]) else { return nil }
+      defer { o.finish() }
+      _ = o.optional("source")?.string()
+      _ = o.optional("note")?.string()
+      let start = o.required("start", "the first year's value")?.sourcedNumber(trail: trail)?
+        .decimal(in: range, unit: unit)
+      let growth = o.required("growthPerYear", "a yearly growth rate (fraction, -0.5 to 1)")?
+        .sourcedNumber(trail: trail)?.decimal(in: -0.5...1)
+      guard let start, let growth else { return nil }
+      var out: [Int: Decimal] = [:]
+      var v = start
+      for y in years {
+        guard range.contains(v) else {
+          log.report(
+            r.path,
+            expected:
+              "values within \(range.lowerBound.plainText) to \(range.upperBound.plainText) \(unit)",
+            found: "\(v.rounded(2).plainText) in \(y)")
+          return nil
+        }
+        out[y] = v
+        v *= 1 + growth
+      }
+      return out
+    }
+    guard let v = r.sourcedNumber(trail: trail)?.decimal(in: range, unit: unit) else { return nil }
+    return Dictionary(uniqueKeysWithValues: years.map { ($0, v) })
+  }
+
+  func readAttribution(_ r: JSONReader, budget: BudgetBasis?, rules: RuleTable) -> [(
+    AttributionCause, AttributionPart, source: String?
+  )] {
+    guard
+      let o = r.object(keys: ["macroShortfall", "priceDeviation", "volumeDeviation", "reservation"])
+    else { return [] }
+    defer { o.finish() }
+    let year = Int(
+      r.path.components.last.flatMap { if case .key(let k) = $0 { k } else { nil } } ?? "")
+    let amount = budget.flatMap { b in
+      year.flatMap { try? rules.municipalBudget(year: $0, basis: b).budget }
+    }
+    let ctx = PartContext(budget: amount, rules: rules, trail: trail)
+    var parts: [(AttributionCause, AttributionPart, source: String?)] = []
+    if let m = o.optional("macroShortfall"), let p = ctx.macroShortfall(m) { parts.append(p) }
+    if let p = o.optional("priceDeviation"), let x = ctx.deviation(p, cause: .priceDeviation) {
+      parts.append(x)
+    }
+    if let v = o.optional("volumeDeviation"), let x = ctx.deviation(v, cause: .volumeDeviation) {
+      parts.append(x)
+    }
+    if let v = o.optional("reservation"), let x = ctx.reservation(v) { parts.append(x) }
+    return parts
+  }
+}
