@@ -33,11 +33,12 @@ let package = Package(
       dependencies: ["BuigCore", "BuigJSON"],
       resources: [
         .copy("Resources/groningen-2018-position.json"), .copy("Resources/presets.json"),
+        .copy("Resources/flows.json"),
         .copy("Resources/scenarios"),
       ]
     ),
     // Numerics on BLAS and LAPACK.
-    .target(name: "BuigEngine", dependencies: ["BuigCore", "CBLAS"]),
+    .target(name: "BuigEngine", dependencies: ["BuigCore", "BuigJSON", "CBLAS"]),
     // Renderers: table, JSON, CSV.
     .target(
       name: "BuigReport", dependencies: ["BuigCore", "BuigJSON", "BuigEngine", "BuigScenario"]),
@@ -50,7 +51,7 @@ let package = Package(
     ),
     .testTarget(name: "BuigJSONTests", dependencies: ["BuigJSON"]),
     .testTarget(name: "BuigCoreTests", dependencies: ["BuigCore", "BuigJSON", "BuigScenario"]),
-    .testTarget(name: "BuigEngineTests", dependencies: ["BuigEngine", "BuigCore"]),
+    .testTarget(name: "BuigEngineTests", dependencies: ["BuigEngine", "BuigCore", "BuigScenario"]),
     .testTarget(name: "BuigCLITests", dependencies: ["BuigCore", "buig"]),
   ]
 )

@@ -154,60 +154,136 @@ public struct MechanisticIntervention: Equatable, Sendable {
   }
 
   /// Gross successes in calendar year `year` (exits during that year, deadweight included).
-  public func grossSuccesses(in year: Int) -> Decimal {
-    var total: Decimal = 0
-    for y in activeYears where year >= y && year < y + programmeYears {
-      total += intake * successRate / Decimal(programmeYears)
-    }
-    return total
-  }
+  public func grossSuccesses(in year: Int) -> Decimal { values.grossSuccesses(in: year) { _ in 1 } }
 
   /// Participants in the programme in `year`: Σ over intake years y ≤ year < y + K of
   /// I·(1 − q·(year − y)/K).
-  public func participants(in year: Int) -> Decimal {
-    var total: Decimal = 0
+  public func participants(in year: Int) -> Decimal { values.participants(in: year) }
+
+  /// Households off benefit in `year` because of the intervention (annual average).
+  public func householdsOffBenefit(in year: Int) -> Decimal {
+    values.householdsOff(in: year) { _ in 1 }
+  }
+
+  /// The year's cost, yield and caseload effect.
+  public func effect(in year: Int) -> InterventionYear {
+    let e = values.effect(in: year) { _ in 1 }
+    return InterventionYear(
+      cost: Money(e.cost), yield: Money(e.yield), caseloadEffect: e.households)
+  }
+
+  /// The figures as exact decimals.
+  public var values: MechanisticValues<Decimal> { MechanisticValues(self) }
+}
+
+/// A mechanistic intervention's figures in the number type of the computation: the one
+/// implementation of its formulas (see `MechanisticIntervention`) that the exact layer
+/// (`Decimal`) and the Monte Carlo engine (`Double`, with drawn parameters) both use.
+public struct MechanisticValues<T: RuleScalar>: Sendable {
+  /// Intake years.
+  public var activeYears: [Int]
+  /// Programme length K (years).
+  public var programmeYears: Int
+  /// Participants per intake year I.
+  public var intake: T
+  /// Success rate q.
+  public var successRate: T
+  /// Deadweight.
+  public var deadweight: T
+  /// Exit timing τ.
+  public var exitTiming: T
+  /// Saving per success per year (EUR).
+  public var saving: T
+  /// Retention ρ per year.
+  public var retention: T
+  /// Fixed cost per active year (EUR).
+  public var fixedPerYear: T
+  /// Cost per participant per programme year (EUR).
+  public var perParticipant: T
+  /// Cost per gross success (EUR).
+  public var perSuccess: T
+  /// Follow-up payments: amount (EUR), probability, delay (months).
+  public var followUps: [(amount: T, probability: T, delayMonths: T)]
+
+  /// The figures of an intervention, converted.
+  public init(_ m: MechanisticIntervention) {
+    activeYears = m.activeYears
+    programmeYears = m.programmeYears
+    intake = T(rule: m.intake)
+    successRate = T(rule: m.successRate)
+    deadweight = T(rule: m.deadweight)
+    exitTiming = T(rule: m.exitTiming)
+    saving = T(rule: m.savingPerSuccess.euros)
+    retention = T(rule: m.retention)
+    fixedPerYear = T(rule: m.fixedPerYear.euros)
+    perParticipant = T(rule: m.perParticipant.euros)
+    perSuccess = T(rule: m.perSuccess.euros)
+    followUps = m.followUps.map {
+      (T(rule: $0.amount.euros), T(rule: $0.probability), T(rule: $0.delayMonths))
+    }
+  }
+
+  /// Gross successes I·q/K for each intake year whose programme runs in `year`, times
+  /// `factor(year)` (the economy's effect on exits; 1 in the deterministic layer).
+  public func grossSuccesses(in year: Int, factor: (Int) -> T) -> T {
+    var total = T.zero
+    let k = T(rule: Decimal(programmeYears))
     for y in activeYears where year >= y && year < y + programmeYears {
-      total += intake * (1 - successRate * Decimal(year - y) / Decimal(programmeYears))
+      total = total + intake * successRate / k
+    }
+    return total * factor(year)
+  }
+
+  /// Participants in the programme in `year`.
+  public func participants(in year: Int) -> T {
+    var total = T.zero
+    let k = T(rule: Decimal(programmeYears))
+    let one = T(rule: 1)
+    for y in activeYears where year >= y && year < y + programmeYears {
+      total = total + intake * (one - successRate * T(rule: Decimal(year - y)) / k)
     }
     return total
   }
 
-  /// Households off benefit in `year` because of the intervention (annual average).
-  public func householdsOffBenefit(in year: Int) -> Decimal {
-    guard let first = activeYears.min() else { return 0 }
-    var total: Decimal = 0
+  /// Households off benefit in `year`: net successes of year x count τ in year x and ρ^j in
+  /// year x + j.
+  public func householdsOff(in year: Int, factor: (Int) -> T) -> T {
+    guard let first = activeYears.min() else { return .zero }
+    let one = T(rule: 1)
+    var total = T.zero
     var x = first
     while x <= year {
-      let s = grossSuccesses(in: x) * (1 - deadweight)
-      if s != 0 {
-        let j = year - x
-        total += j == 0 ? s * exitTiming : s * Self.power(retention, j)
+      let s = grossSuccesses(in: x, factor: factor) * (one - deadweight)
+      if s != .zero {
+        var weight = exitTiming
+        if year > x {
+          weight = one
+          for _ in 0..<(year - x) { weight = weight * retention }
+        }
+        total = total + s * weight
       }
       x += 1
     }
     return total
   }
 
-  /// The year's cost, yield and caseload effect.
-  public func effect(in year: Int) -> InterventionYear {
-    var cost = Money.zero
-    if activeYears.contains(year) { cost += fixedPerYear }
-    cost += perParticipant * participants(in: year)
-    let g = grossSuccesses(in: year)
-    cost += perSuccess * g
+  /// The year's cost, yield and households off benefit.
+  public func effect(in year: Int, factor: (Int) -> T) -> (cost: T, yield: T, households: T) {
+    var cost = T.zero
+    if activeYears.contains(year) { cost = cost + fixedPerYear }
+    cost = cost + perParticipant * participants(in: year)
+    let g = grossSuccesses(in: year, factor: factor)
+    let previous = grossSuccesses(in: year - 1, factor: factor)
+    cost = cost + perSuccess * g
+    let twelve = T(rule: 12)
+    let one = T(rule: 1)
     for f in followUps {
-      let sameYear = 1 - f.delayMonths / 12
-      cost += f.amount * (f.probability * g * sameYear)
-      cost += f.amount * (f.probability * grossSuccesses(in: year - 1) * (1 - sameYear))
+      let sameYear = one - f.delayMonths / twelve
+      cost = cost + f.amount * (f.probability * g * sameYear)
+      cost = cost + f.amount * (f.probability * previous * (one - sameYear))
     }
-    let off = householdsOffBenefit(in: year)
-    return InterventionYear(cost: cost, yield: savingPerSuccess * off, caseloadEffect: off)
-  }
-
-  static func power(_ x: Decimal, _ n: Int) -> Decimal {
-    var r: Decimal = 1
-    for _ in 0..<n { r *= x }
-    return r
+    let off = householdsOff(in: year, factor: factor)
+    return (cost, saving * off, off)
   }
 }
 

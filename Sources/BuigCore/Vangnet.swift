@@ -11,6 +11,8 @@ public protocol RuleScalar: Comparable, Sendable {
   static func - (a: Self, b: Self) -> Self
   /// Product.
   static func * (a: Self, b: Self) -> Self
+  /// Quotient.
+  static func / (a: Self, b: Self) -> Self
   /// Converts an exact rule parameter (a fraction or rate).
   init(rule: Decimal)
 }
@@ -67,6 +69,95 @@ public struct BandSchedule<T: RuleScalar>: Sendable {
       let inBand = upper.map { deficit < $0 ? deficit - lower : $0 - lower } ?? (deficit - lower)
       return (inBand, entered ? b.rate * inBand : .zero)
     }
+  }
+}
+
+/// A multi-year condition in the number type of the computation.
+public enum ConditionSchedule<T: RuleScalar>: Sendable {
+  /// −(R_{t−k} + … + R_t) > threshold · B_t.
+  case cumulative(threshold: T)
+  /// A deficit (R < 0) in each of `years` years ending `lag` years before the year.
+  case consecutive(years: Int, lag: Int)
+
+  /// The condition of a rule.
+  public init(_ c: MultiYearCondition) {
+    switch c {
+    case .cumulative(_, let t, _): self = .cumulative(threshold: T(rule: t))
+    case .consecutiveDeficits(let n, let lag, _): self = .consecutive(years: n, lag: lag)
+    }
+  }
+
+  /// Whether the condition holds for the year's result and budget and the prior results
+  /// (oldest first; exactly the number the condition needs).
+  @inlinable
+  public func met(result: T, budget: T, priors: [T]) -> Bool {
+    switch self {
+    case .cumulative(let threshold):
+      var cumulative = result
+      for p in priors { cumulative = cumulative + p }
+      return T.zero - cumulative > threshold * budget
+    case .consecutive(let n, let lag):
+      let count = priors.count + 1
+      for i in (count - lag - n)..<(count - lag) {
+        let r = i < priors.count ? priors[i] : result
+        if !(r < T.zero) { return false }
+      }
+      return true
+    }
+  }
+}
+
+/// A year's vangnet rule in the number type of the computation: the one implementation of the
+/// compensation that both the exact layer (`Decimal`) and the Monte Carlo engine (`Double`) use.
+public struct VangnetSchedule<T: RuleScalar>: Sendable {
+  /// Each regime's bands and condition.
+  public let regimes: [(bands: BandSchedule<T>, condition: ConditionSchedule<T>?, priorYears: Int)]
+  /// The most prior results any condition needs.
+  public let priorYearsNeeded: Int
+  /// The first regime's entry threshold (fraction of the budget).
+  public let entry: T
+
+  /// The schedule of a rule.
+  public init(_ rule: VangnetRule) {
+    regimes = rule.regimes.map { r in
+      (
+        BandSchedule<T>(r), r.condition.map { ConditionSchedule<T>($0) },
+        r.condition?.priorYearsNeeded ?? 0
+      )
+    }
+    priorYearsNeeded = rule.regimes.compactMap(\.condition).map(\.priorYearsNeeded).max() ?? 0
+    entry = T(rule: rule.regimes[0].entry)
+  }
+
+  /// Each regime's compensation before its condition, and whether its condition holds (`nil`
+  /// when it has none or the prior results are not known).
+  public func outcomes(deficit: T, budget: T, priors: [T]?) -> [(raw: T, met: Bool?)] {
+    let result = T.zero - deficit
+    return regimes.map { r in
+      let raw = r.bands.compensation(deficit: deficit, budget: budget)
+      guard let c = r.condition, let priors else { return (raw, nil) }
+      return (
+        raw, c.met(result: result, budget: budget, priors: Array(priors.suffix(r.priorYears)))
+      )
+    }
+  }
+
+  /// C = the largest compensation among the regimes whose condition holds (a condition whose
+  /// prior results are not known is taken as met).
+  @inlinable
+  public func compensation(deficit: T, budget: T, priors: [T]?) -> T {
+    var best = T.zero
+    let result = T.zero - deficit
+    for r in regimes {
+      if let c = r.condition, let priors,
+        !c.met(result: result, budget: budget, priors: Array(priors.suffix(r.priorYears)))
+      {
+        continue
+      }
+      let v = r.bands.compensation(deficit: deficit, budget: budget)
+      if v > best { best = v }
+    }
+    return best
   }
 }
 
@@ -205,21 +296,19 @@ extension RuleTable {
     var checked: [ConditionCheck] = []
     var best: (regime: VangnetRegime, compensation: Decimal)?
     var reasons: [String] = []
-    for regime in rule.regimes {
-      let schedule = BandSchedule<Decimal>(regime)
-      let raw = schedule.compensation(deficit: deficit.euros, budget: q.budget.euros)
-      var conditionMet = true
+    let outcomes = VangnetSchedule<Decimal>(rule).outcomes(
+      deficit: deficit.euros, budget: q.budget.euros, priors: q.priorResults?.map(\.euros))
+    for (regime, outcome) in zip(rule.regimes, outcomes) {
       if let c = regime.condition {
-        if let priors = q.priorResults {
-          let use = Array(priors.suffix(c.priorYearsNeeded))
-          let check = Self.check(c, year: q.year, result: result, priors: use, budget: q.budget)
+        if let met = outcome.met, let priors = q.priorResults {
+          let detail = Self.conditionDetail(
+            c, year: q.year, result: result, priors: Array(priors.suffix(c.priorYearsNeeded)),
+            budget: q.budget)
           checked.append(
             ConditionCheck(
-              regime: regime.name, text: c.text(year: q.year), met: check.met, detail: check.detail)
-          )
-          conditionMet = check.met
-          if !check.met && raw > 0 {
-            reasons.append("\(regime.name): the multi-year condition is not met (\(check.detail))")
+              regime: regime.name, text: c.text(year: q.year), met: met, detail: detail))
+          if !met && outcome.raw > 0 {
+            reasons.append("\(regime.name): the multi-year condition is not met (\(detail))")
           }
         } else if deficit > .zero && ratio > regime.entry {
           assumed.append(
@@ -227,7 +316,7 @@ extension RuleTable {
           )
         }
       }
-      let paid = conditionMet ? raw : 0
+      let paid = outcome.met == false ? 0 : outcome.raw
       if deficit > .zero && ratio <= regime.entry {
         reasons.append(
           "\(regime.name): the deficit (\(Percent.text(ratio))) does not exceed the entry threshold of \(Percent.text(regime.entry))"
@@ -272,28 +361,22 @@ extension RuleTable {
       caveats: caveats)
   }
 
-  /// Checks a multi-year condition; `priors` are the results before `year`, oldest first.
-  static func check(
+  /// The numbers a multi-year condition is judged on, in words; `priors` are the results before
+  /// `year`, oldest first.
+  static func conditionDetail(
     _ c: MultiYearCondition, year: Int, result: Money, priors: [Money], budget: Money
-  ) -> (met: Bool, detail: String) {
+  ) -> String {
     switch c {
     case .cumulative(_, let threshold, _):
       let cumulative = priors.reduce(result, +)
-      let deficit = -cumulative
       let limit = budget * threshold
-      let met = deficit > limit
-      return (
-        met,
+      return
         "cumulative result \(cumulative.groupedEuros) against a limit of -\(limit.groupedEuros) (\(Percent.text(threshold)) of the budget)"
-      )
     case .consecutiveDeficits(let n, let lag, _):
       let all = priors + [result]
       let window = all[(all.count - lag - n)..<(all.count - lag)]
       let deficits = window.filter { $0 < .zero }.count
-      return (
-        deficits == n,
-        "\(deficits) of the \(n) years \(year - lag - n + 1)-\(year - lag) in deficit"
-      )
+      return "\(deficits) of the \(n) years \(year - lag - n + 1)-\(year - lag) in deficit"
     }
   }
 }

@@ -87,8 +87,11 @@ public enum RunRender {
     .number(d.rounded(2).plainText)
   }
 
-  /// The run as JSON (docs/output-format.md).
-  public static func json(_ s: Scenario, _ p: Projection, identity: RunIdentity) -> JSONValue {
+  /// The run as JSON (docs/output-format.md); with `mc`, every quantity also carries the Monte
+  /// Carlo statistics.
+  public static func json(
+    _ s: Scenario, _ p: Projection, identity: RunIdentity, mc: MonteCarloInfo? = nil
+  ) -> JSONValue {
     var years: [JSONValue] = []
     for y in p.years {
       var m: [(key: String, value: JSONValue)] = [("year", .int(y.year))]
@@ -97,7 +100,29 @@ public enum RunRender {
         if q == .interventionYield {
           stat.append(("unquantified", .array(y.unquantified.map { .string($0) })))
         }
+        if let summary = mc?.summary.series["\(q.rawValue)/\(y.year)"] {
+          stat += MonteCarloInfo.statistics(summary)
+        }
         m.append((q.rawValue, .object(stat)))
+      }
+      if let mc {
+        if let d = mc.summary.deficitAboveThreshold[y.year] {
+          m.append(
+            (
+              "pDeficitAboveThreshold",
+              MonteCarloInfo.probability(
+                d.exceedance,
+                ("thresholdPercent", .number(MonteCarloInfo.fixed(d.threshold * 100, 4))))
+            ))
+        }
+        if let b = mc.summary.netBurdenAbove[y.year] {
+          m.append(
+            (
+              "pNetBurdenAbove",
+              MonteCarloInfo.probability(
+                b.exceedance, ("limit", .number(MonteCarloInfo.fixed(b.limit, 2))))
+            ))
+        }
       }
       m.append(
         (
@@ -173,13 +198,21 @@ public enum RunRender {
           "years",
           .array(
             io.years.map { y in
-              .object([
+              var ym: [(key: String, value: JSONValue)] = [
                 ("year", .int(y.year)), ("cost", Format.json(y.cost)),
                 ("yield", Format.json(y.yield)),
                 ("effectBeforeVangnet", Format.json(y.effectBeforeVangnet)),
                 ("effectAfterVangnet", Format.json(y.effectAfterVangnet)),
                 ("caseloadEffect", .number(y.caseloadEffect.rounded(2).plainText)),
-              ])
+              ]
+              if let summary = mc?.summary.series["yield:\(i.id)/\(y.year)"] {
+                ym.append(("yieldStatistics", .object(MonteCarloInfo.statistics(summary))))
+              }
+              if let summary = mc?.summary.series["effectAfterVangnet:\(i.id)/\(y.year)"] {
+                ym.append(
+                  ("effectAfterVangnetStatistics", .object(MonteCarloInfo.statistics(summary))))
+              }
+              return .object(ym)
             })
         ))
       let cost = io.years.reduce(Money.zero) { $0 + $1.cost }
@@ -203,7 +236,9 @@ public enum RunRender {
       }
       return .object([("year", .int(y.year))] + a)
     }
-    return .object([
+    var engine: [(key: String, value: JSONValue)] = [("version", .string(BuigVersion.current))]
+    if let mc { engine.append(("blasCore", .string(mc.blasCore))) }
+    var out: [(key: String, value: JSONValue)] = [
       (
         "scenario",
         .object([
@@ -212,11 +247,12 @@ public enum RunRender {
           ("origin", .string(identity.origin)),
         ])
       ),
-      ("engine", .object([("version", .string(BuigVersion.current))])),
+      ("engine", .object(engine)),
       (
         "run",
         .object([
-          ("mode", .string("deterministic")), ("seed", .number(String(identity.seed))),
+          ("mode", .string(mc == nil ? "deterministic" : "monteCarlo")),
+          ("seed", .number(String(identity.seed))),
           ("rulesOverridden", .array(s.overriddenYears.map { .int($0) })),
         ])
       ),
@@ -225,7 +261,9 @@ public enum RunRender {
       ("attribution", .array(attribution)),
       ("notes", .array(s.notes.map { .string($0) })),
       ("auditTrail", PositionRender.trailJSON(s.trail)),
-    ])
+    ]
+    if let mc { out.insert(("monteCarlo", mc.json()), at: 3) }
+    return .object(out)
   }
 
   /// A CSV field, quoted when it holds a separator, a quote or a line break.
@@ -239,7 +277,9 @@ public enum RunRender {
   /// The run as CSV, one row per year × quantity (and per intervention × year × quantity):
   /// `scenario,year,quantity,intervention,unit,statistic,value`; values with a decimal point,
   /// rows in a fixed order, CRLF line ends (RFC 4180).
-  public static func csv(_ s: Scenario, _ p: Projection, identity: RunIdentity) -> String {
+  public static func csv(
+    _ s: Scenario, _ p: Projection, identity: RunIdentity, mc: MonteCarloInfo? = nil
+  ) -> String {
     var rows: [[String]] = [
       ["scenario", "year", "quantity", "intervention", "unit", "statistic", "value"]
     ]
@@ -251,6 +291,7 @@ public enum RunRender {
         ])
       }
     }
+    if let mc { rows += mc.csvRows(scenario: identity.scenario, years: p.years.map(\.year)) }
     for io in p.interventions {
       for y in io.years {
         let items: [(String, Money?)] = [
@@ -271,7 +312,9 @@ public enum RunRender {
 
   /// The run as text for an 80-column terminal: the meerjarenbeeld, the interventions, the
   /// attribution, notes and sources.
-  public static func table(_ s: Scenario, _ p: Projection, identity: RunIdentity) -> String {
+  public static func table(
+    _ s: Scenario, _ p: Projection, identity: RunIdentity, mc: MonteCarloInfo? = nil
+  ) -> String {
     var out: [String] = []
     out.append(Format.wrap("buig \(BuigVersion.current): \(identity.scenario): \(identity.title)"))
     out.append(
@@ -338,6 +381,10 @@ public enum RunRender {
       out.append(t.render())
     }
     out.append("  n.q.: not quantified (part of the rest)")
+    if let mc {
+      out.append("")
+      out.append(mc.table(years: p.years.map(\.year)))
+    }
     var assumed: [String] = []
     for y in p.years {
       for c in y.vangnet?.conditionsAssumed ?? [] { assumed.append("\(y.year): \(c)") }

@@ -30,6 +30,8 @@ public struct Scenario: Sendable {
   public var seed: UInt64
   /// Monte Carlo settings.
   public var monteCarlo: MonteCarloSettings
+  /// The flow model, economy and uncertain inputs of the Monte Carlo engine.
+  public var stochastic: MonteCarloSpec
   /// Every number read, with its source and note.
   public var trail: [Provenance]
   /// Scenario-level notes (assumptions and why).
@@ -60,7 +62,8 @@ extension Scenario {
   public static let topLevelKeys = [
     "$schema", "schemaVersion", "name", "title", "description", "source", "notes", "municipality",
     "horizon", "budget", "verdeelmodel", "caseload", "netPrice", "spending", "priorResults",
-    "attribution", "ruleOverrides", "interventions", "seed", "monteCarlo",
+    "attribution", "ruleOverrides", "interventions", "flows", "uncertainty", "correlation", "seed",
+    "monteCarlo",
   ]
 
   /// Reads a scenario from JSON bytes, reporting all problems at once, each with its JSON path.
@@ -200,6 +203,9 @@ final class ScenarioReader {
       }
     }
     let interventions = readInterventions(o.optional("interventions"))
+    let flows = readFlows(o.optional("flows"))
+    let (inputs, targets, rows, repair) = readUncertainty(
+      o.optional("uncertainty"), o.optional("correlation"), interventions: interventions)
     let seed = o.optional("seed")?.int(in: 0...Int(Int32.max)).map { UInt64($0) } ?? 1
     var mc = MonteCarloSettings()
     if let m = o.optional("monteCarlo"), let mo = m.object(keys: ["paths", "netBurdenLimit"]) {
@@ -209,8 +215,13 @@ final class ScenarioReader {
       ).map { Money($0) }
       mo.finish()
     }
-    guard let name, let municipality, let caseload, !years.isEmpty, budgetMap.count == years.count
+    guard let name, let municipality, let caseload, !years.isEmpty, budgetMap.count == years.count,
+      let flows
     else { return nil }
+    let spec = MonteCarloSpec(
+      flows: flows.0, economy: flows.1, uncertain: inputs, correlationTargets: targets,
+      correlationRows: rows,
+      repairCorrelation: repair)
     let input = ProjectionInput(
       years: years, budget: budgetMap, caseload: caseload, netPrice: netPrice, spending: spending,
       priorResults: priors, modelPrice: modelPrice, objectiveVolume: objectiveVolume,
@@ -218,7 +229,8 @@ final class ScenarioReader {
     return Scenario(
       name: name, title: title ?? name, description: description, source: source,
       municipality: municipality, sha256: sha256, rules: rules, overriddenYears: overridden,
-      input: input, seed: seed, monteCarlo: mc, trail: trail.records, notes: notes)
+      input: input, seed: seed, monteCarlo: mc, stochastic: spec, trail: trail.records, notes: notes
+    )
   }
 
   func identifier(_ r: JSONReader) -> String? {

@@ -20,8 +20,8 @@ struct Buig: ParsableCommand {
       """,
     version: BuigVersion.current,
     subcommands: [
-      RunCommand.self, ValidateCommand.self, ExampleCommand.self, VangnetCommand.self,
-      RulesCommand.self, PositionCommand.self,
+      RunCommand.self, ValidateCommand.self, ExampleCommand.self, MergeCommand.self,
+      VangnetCommand.self, RulesCommand.self, PositionCommand.self,
     ],
     defaultSubcommand: RunCommand.self
   )
@@ -77,6 +77,12 @@ struct RuleOptions: ParsableArguments {
       "A rule file whose years replace the built-in ones, section by section.",
       valueName: "FILE"))
   var rulesFile: String?
+
+  /// The bytes of the override file, when one is given.
+  func overrideBytes(command: String) throws -> [UInt8]? {
+    guard let path = rulesFile else { return nil }
+    return try readFile(path, command: command)
+  }
 
   /// The built-in table with the file's overrides applied.
   func table(command: String) throws -> RuleTable {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BuigCore
+import BuigEngine
 import BuigJSON
 import BuigReport
 import BuigScenario
@@ -16,6 +17,7 @@ enum RunFormat: String, ExpressibleByArgument, CaseIterable {
 struct LoadedScenario {
   var scenario: Scenario
   var origin: String
+  var bytes: [UInt8]
 }
 
 /// Reads a scenario file (or the embedded default when `file` is nil), or fails with every
@@ -36,7 +38,8 @@ func loadScenario(_ file: String?, command: String, rules: RuleTable) throws -> 
   }
   do {
     return LoadedScenario(
-      scenario: try Scenario.decode(bytes, origin: origin, rules: rules), origin: origin)
+      scenario: try Scenario.decode(bytes, origin: origin, rules: rules), origin: origin,
+      bytes: bytes)
   } catch {
     throw InputFailure(command: command, error.issues.map { "\(origin): \($0)" })
   }
@@ -49,11 +52,16 @@ func write(_ text: String, to path: String?, command: String) throws {
     emit(text)
     return
   }
+  try writeData(Data(text.utf8), to: path, command: command)
+}
+
+/// Writes bytes to `path` atomically.
+func writeData(_ data: Data, to path: String, command: String) throws {
   let url = URL(fileURLWithPath: path)
   let temp = url.deletingLastPathComponent().appendingPathComponent(
     ".\(url.lastPathComponent).\(getpid()).tmp")
   do {
-    try Data(text.utf8).write(to: temp)
+    try data.write(to: temp)
     if FileManager.default.fileExists(atPath: url.path) {
       _ = try FileManager.default.replaceItemAt(url, withItemAt: temp)
     } else {
@@ -69,14 +77,19 @@ func write(_ text: String, to path: String?, command: String) throws {
   }
 }
 
-/// `buig run`: the meerjarenbeeld of a scenario.
+/// `buig run`: the meerjarenbeeld of a scenario, with its Monte Carlo distribution.
 struct RunCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run",
-    abstract: "Run a scenario: the meerjarenbeeld with each intervention's cost and yield.",
+    abstract:
+      "Run a scenario: the meerjarenbeeld, each intervention's cost and yield, and their distributions.",
     discussion: """
       Without FILE, the embedded default scenario (groningen-2018) runs. `buig example` lists \
-      the embedded scenarios and prints one to start from.
+      the embedded scenarios and prints one to start from. Same scenario and seed give the same \
+      bytes, whatever the thread count or batch size.
+
+      Shards: `buig run FILE --paths N --shard K/M --output part-K.bin` runs shard K of M and \
+      writes a partial result; `buig merge part-*.bin` combines them into the output of one run.
       """)
 
   @Argument(help: ArgumentHelp("A scenario file (JSON).", valueName: "FILE"))
@@ -90,7 +103,49 @@ struct RunCommand: ParsableCommand {
       "Write the output to this file (atomically) instead of standard output.", valueName: "PATH"))
   var output: String?
 
+  @OptionGroup var monteCarlo: MonteCarloArguments
+
+  @Option(
+    help: ArgumentHelp(
+      "Run only shard K of M and write a partial result (needs --output).", valueName: "K/M"))
+  var shard: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Run until the standard error of the mean net burden (or --precision-quantity) is below EUR in every year.",
+      valueName: "EUR"))
+  var precision: Double?
+
+  @Option(name: .customLong("precision-quantity"), help: "The quantity --precision watches.")
+  var precisionQuantity: String = "netBurden"
+
   @OptionGroup var rules: RuleOptions
+
+  func validate() throws {
+    if shard != nil && output == nil {
+      throw ValidationError("--shard needs --output for the partial result")
+    }
+    if shard != nil && precision != nil {
+      throw ValidationError("--shard and --precision cannot be combined")
+    }
+    if let precision, !(precision > 0) {
+      throw ValidationError("--precision must be a positive amount in euros")
+    }
+    if !MonteCarlo.quantities.contains(precisionQuantity) {
+      throw ValidationError(
+        "--precision-quantity must be one of \(MonteCarlo.quantities.joined(separator: ", "))")
+    }
+  }
+
+  func parseShard() throws -> (Int, Int)? {
+    guard let shard else { return nil }
+    let parts = shard.split(separator: "/")
+    guard parts.count == 2, let k = Int(parts[0]), let m = Int(parts[1]), m >= 1, k >= 1, k <= m
+    else {
+      throw ValidationError("--shard expects K/M with 1 ≤ K ≤ M, for example 2/4; found \(shard)")
+    }
+    return (k, m)
+  }
 
   func run() throws {
     if let file, !FileManager.default.fileExists(atPath: file), !file.contains("/"),
@@ -98,23 +153,69 @@ struct RunCommand: ParsableCommand {
     {
       throw ValidationError("'\(file)' is neither a command nor a file; see buig --help.")
     }
+    let shardSpec = try parseShard()
     let table = try rules.table(command: "run")
-    let loaded = try loadScenario(file, command: "run", rules: table)
+    var loaded = try loadScenario(file, command: "run", rules: table)
+    if let seed = monteCarlo.seed { loaded.scenario.seed = seed }
+    let scenario = loaded.scenario
     let projection: Projection
     do {
-      projection = try loaded.scenario.project()
+      projection = try scenario.project()
     } catch {
       throw InputFailure(command: "run", ["\(loaded.origin): \(error.description)"])
     }
-    let identity = RunIdentity(scenario: loaded.scenario, origin: loaded.origin)
-    let text: String
-    switch format {
-    case .table: text = RunRender.table(loaded.scenario, projection, identity: identity)
-    case .json:
-      text = JSONWriter.write(RunRender.json(loaded.scenario, projection, identity: identity))
-    case .csv: text = RunRender.csv(loaded.scenario, projection, identity: identity)
+    let paths = monteCarlo.paths ?? scenario.monteCarlo.paths
+    guard paths > 0 else {
+      try emitRun(
+        scenario, projection, origin: loaded.origin, mc: nil, format: format, output: output,
+        command: "run")
+      return
     }
-    try write(text, to: output, command: "run")
+    let mc = try makeEngine(scenario, projection: projection, seed: scenario.seed, command: "run")
+    let notes = warnings(of: mc)
+    for w in notes { FileHandle.standardError.write(Data("buig run: warning: \(w)\n".utf8)) }
+    var options = monteCarlo.options(paths: paths)
+    if let (k, m) = shardSpec {
+      let range = PartialResult.range(shard: k, of: m, paths: paths)
+      options.firstPath = range.lowerBound
+      options.paths = range.count
+    }
+    let bar = ProgressBar(total: options.paths, quiet: monteCarlo.quiet)
+    let values: PathValues
+    do {
+      if let precision {
+        values = try mc.run(
+          until: MonteCarlo.Precision(quantity: precisionQuantity, target: precision),
+          options: options,
+          progress: { bar.update($0) })
+      } else {
+        values = try mc.run(options, progress: { bar.update($0) })
+      }
+    } catch {
+      bar.finish()
+      throw InputFailure(command: "run", [error.description])
+    }
+    bar.finish()
+    if let (k, m) = shardSpec {
+      let part = PartialResult(
+        engineVersion: BuigVersion.current, scenarioSHA256: scenario.sha256,
+        scenarioBytes: loaded.bytes,
+        scenarioOrigin: loaded.origin, rulesBytes: try rules.overrideBytes(command: "run"),
+        seed: scenario.seed,
+        kernel: options.kernel.rawValue, blasCore: BLASInfo.coreName, totalPaths: paths, shard: k,
+        shards: m,
+        seriesNames: mc.seriesNames, values: values)
+      try writeData(part.encoded(), to: output!, command: "run")
+      return
+    }
+    let info = MonteCarloInfo(
+      engine: mc,
+      summary: MonteCarloSummary(
+        mc, values, netBurdenLimit: scenario.monteCarlo.netBurdenLimit?.doubleValue),
+      kernel: options.kernel, blasCore: BLASInfo.coreName, warnings: notes)
+    try emitRun(
+      scenario, projection, origin: loaded.origin, mc: info, format: format, output: output,
+      command: "run")
   }
 }
 

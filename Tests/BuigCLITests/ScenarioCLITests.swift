@@ -82,7 +82,7 @@ struct ScenarioCLITests {
     let path = packageRoot.appendingPathComponent("scenarios").appendingPathComponent(name).path
     #expect(try buig(["validate", path]).status == 0)
     for format in ["table", "json", "csv"] {
-      let r = try buig(["run", path, "--format", format])
+      let r = try buig(["run", path, "--format", format, "--paths", "256"])
       #expect(r.status == 0, "\(format): \(r.stderr)")
       #expect(r.stderr.isEmpty)
       if format == "table" {
@@ -93,14 +93,15 @@ struct ScenarioCLITests {
 
   @Test func theDefaultRunsTheEmbeddedGroningenScenarioFromAnyFolder() throws {
     let dir = try scratchDirectory()
-    let plain = try buig([], in: dir)
+    let plain = try buig(["--paths", "0"], in: dir)
     #expect(plain.status == 0, "\(plain.stderr)")
     #expect(plain.stdout.contains("groningen-2018"))
     #expect(
       plain.stdout.contains(
         "intervention yield         920,000    2,050,000    1,765,000    1,485,000"))
     let file = try buig([
-      "run", packageRoot.appendingPathComponent("scenarios/groningen-2018.json").path,
+      "run", packageRoot.appendingPathComponent("scenarios/groningen-2018.json").path, "--paths",
+      "0",
     ])
     // Same numbers from the embedded copy and from the file (the header names the origin only in JSON).
     #expect(plain.stdout == file.stdout)
@@ -123,7 +124,7 @@ struct ScenarioCLITests {
   @Test func outputGoesToAFileWholeOrNotAtAll() throws {
     let dir = try scratchDirectory()
     let out = dir.appendingPathComponent("out.json")
-    let r = try buig(["run", "--format", "json", "--output", out.path])
+    let r = try buig(["run", "--format", "json", "--output", out.path, "--paths", "256"])
     #expect(r.status == 0)
     #expect(r.stdout.isEmpty)
     let written = try JSONSerialization.jsonObject(with: Data(contentsOf: out)) as? [String: Any]
@@ -148,8 +149,8 @@ struct ScenarioCLITests {
 
   @Test func jsonOutputIsByteIdenticalAcrossRunsAndRecordsTheHash() throws {
     let path = packageRoot.appendingPathComponent("scenarios/groningen-2018-mechanistic.json").path
-    let a = try buig(["run", path, "--format", "json"])
-    let b = try buig(["run", path, "--format", "json"])
+    let a = try buig(["run", path, "--format", "json", "--paths", "300"])
+    let b = try buig(["run", path, "--format", "json", "--paths", "300"])
     #expect(a.stdout == b.stdout)
     let sha = (try a.json()["scenario"] as? [String: Any])?["sha256"] as? String
     let expected = try shellSHA256(path)

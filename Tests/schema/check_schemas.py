@@ -53,22 +53,26 @@ for case in manifest["cases"]:
 
 for path in shipped:
     name = os.path.basename(path)
-    out = subprocess.run([binary, "run", path, "--format", "json"], capture_output=True, text=True)
+    out = subprocess.run([binary, "run", path, "--format", "json", "--paths", "256", "--quiet"], capture_output=True, text=True)
     if out.returncode != 0:
         failures.append(f"{name}: buig run exited {out.returncode}: {out.stderr[:300]}")
         continue
     doc = json.loads(out.stdout)
     for e in outputs.iter_errors(doc):
         failures.append(f"{name}: output schema says {e.json_path}: {e.message[:200]}")
-    c = subprocess.run([binary, "run", path, "--format", "csv"], capture_output=True, text=True)
+    c = subprocess.run([binary, "run", path, "--format", "csv", "--paths", "256", "--quiet"], capture_output=True, text=True)
     rows = list(csv.DictReader(io.StringIO(c.stdout, newline="")))
-    by_key = {(r["year"], r["quantity"], r["intervention"]): r["value"] for r in rows}
+    by_key = {(r["year"], r["quantity"], r["intervention"]): r["value"] for r in rows if r["statistic"] == "expected"}
+    means = {(r["year"], r["quantity"]): r["value"] for r in rows if r["statistic"] == "mean" and r["intervention"] == ""}
     for y in doc["years"]:
         for q in ("budget", "spending", "result", "vangnet", "netBurden", "caseload",
                   "interventionCost", "interventionYield"):
             v = by_key.get((str(y["year"]), q, ""))
             if v is None or abs(float(v) - y[q]["expected"]) > 0.005:
                 failures.append(f"{name}: CSV {q} {y['year']} = {v}, JSON = {y[q]['expected']}")
+            m = means.get((str(y["year"]), q))
+            if m is None or abs(float(m) - y[q]["mean"]) > 0.005:
+                failures.append(f"{name}: CSV mean of {q} {y['year']} = {m}, JSON = {y[q].get('mean')}")
     for i in doc["interventions"]:
         for y in i["years"]:
             v = by_key.get((str(y["year"]), "yield", i["id"]))

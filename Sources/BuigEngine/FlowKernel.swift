@@ -1,0 +1,281 @@
+import BuigCore
+import CBLAS
+
+/// Which implementation steps the caseload states.
+public enum KernelKind: String, Sendable, CaseIterable {
+  /// One `cblas_dgemm` per tile-month against the shared matrices.
+  case blas
+  /// Plain Swift loops (the reference the BLAS kernel is tested against).
+  case reference
+}
+
+/// The per-path inputs of one tile of paths (row p belongs to path `first + p`).
+public struct FlowTileInput {
+  /// Paths in the tile (T).
+  public var paths: Int
+  /// Years (Y); the kernel steps 12·Y months.
+  public var years: Int
+  /// Households at the start, per path (T).
+  public var initial: [Double]
+  /// Work-exit scalar per path and year (T×Y, row-major): A + s·Δ_work.
+  public var workScalar: [Double]
+  /// Ladder scalar per path (T).
+  public var ladderScalar: [Double]
+  /// Inflow per month, per path and year (T×Y).
+  public var inflow: [Double]
+
+  /// An input for `paths` paths and `years` years, all zero.
+  public init(paths: Int, years: Int) {
+    self.paths = paths
+    self.years = years
+    initial = Array(repeating: 0, count: paths)
+    workScalar = Array(repeating: 0, count: paths * years)
+    ladderScalar = Array(repeating: 0, count: paths)
+    inflow = Array(repeating: 0, count: paths * years)
+  }
+}
+
+/// What the kernel returns per path and year: the annual averages of the on-benefit stock and of
+/// the price-weighted stock, and the final stock (for the conservation check).
+public struct FlowTileOutput {
+  /// Annual average households on benefit (T×Y): the mean of the 12 month-end stocks.
+  public var onBenefit: [Double]
+  /// Annual average of Σ_s stock_s · priceFactor_s (T×Y).
+  public var priced: [Double]
+  /// Households in all states (on benefit and exits) at the end, per path (T).
+  public var finalTotal: [Double]
+  /// The final state vectors (T×S), for tests.
+  public var finalStates: [Double]
+}
+
+/// Steps the caseload of a tile of paths through all months of the horizon.
+///
+/// Each month, for the T×S state matrix X of the tile:
+/// Y = X·A + diag(s_work)·(X·Δ_work) + diag(s_ladder)·(X·Δ_ladder) + inflow ⊗ v,
+/// computed as one product X·[A | Δ_work | Δ_ladder] (T×3S; `cblas_dgemm`, 6·T·S² flops) and a
+/// row-scaled sum (DESIGN.md, principle 4): per-path variation enters as per-path scalars on
+/// shared matrices. The tile stays in cache for all months before the next tile starts; the
+/// buffers are allocated once per kernel, never inside the month loop.
+public final class FlowKernel {
+  /// The flow model.
+  public let model: FlowModel
+  /// The implementation.
+  public let kind: KernelKind
+  /// Rows of the largest tile.
+  public let capacity: Int
+  let s = FlowModel.stateCount
+  /// [A | Δ_work | Δ_ladder], row-major S×3S.
+  let combined: [Double]
+  /// [onBenefit | priceFactor], row-major S×2.
+  let readout: [Double]
+  var x: [Double]
+  var w: [Double]
+  var acc: [Double]
+  var yearOut: [Double]
+
+  /// A kernel with buffers for tiles of up to `capacity` paths.
+  public init(model: FlowModel, kind: KernelKind, capacity: Int) {
+    self.model = model
+    self.kind = kind
+    self.capacity = capacity
+    let s = FlowModel.stateCount
+    var c = [Double](repeating: 0, count: s * 3 * s)
+    for i in 0..<s {
+      for j in 0..<s {
+        c[i * 3 * s + j] = model.transition[i * s + j]
+        c[i * 3 * s + s + j] = model.workDelta[i * s + j]
+        c[i * 3 * s + 2 * s + j] = model.ladderDelta[i * s + j]
+      }
+    }
+    combined = c
+    var r = [Double](repeating: 0, count: s * 2)
+    for i in 0..<s {
+      r[i * 2] = model.onBenefit[i]
+      r[i * 2 + 1] = model.priceFactor[i]
+    }
+    readout = r
+    x = Array(repeating: 0, count: capacity * s)
+    w = Array(repeating: 0, count: capacity * 3 * s)
+    acc = Array(repeating: 0, count: capacity * s)
+    yearOut = Array(repeating: 0, count: capacity * 2)
+  }
+
+  /// Runs a tile.
+  ///
+  /// - Complexity: O(T·S²·12·Y).
+  public func run(_ input: FlowTileInput) -> FlowTileOutput {
+    let t = input.paths
+    precondition(t <= capacity, "tile larger than the kernel's capacity")
+    let s = self.s
+    let years = input.years
+    var out = FlowTileOutput(
+      onBenefit: Array(repeating: 0, count: t * years),
+      priced: Array(repeating: 0, count: t * years),
+      finalTotal: Array(repeating: 0, count: t), finalStates: [])
+    let shape = model.inflowShape
+    let initialShape = model.initialShape
+    x.withUnsafeMutableBufferPointer { xp in
+      w.withUnsafeMutableBufferPointer { wp in
+        acc.withUnsafeMutableBufferPointer { ap in
+          combined.withUnsafeBufferPointer { cp in
+            for p in 0..<t {
+              for j in 0..<s { xp[p * s + j] = input.initial[p] * initialShape[j] }
+            }
+            for y in 0..<years {
+              for k in 0..<(t * s) { ap[k] = 0 }
+              for _ in 0..<12 {
+                switch kind {
+                case .blas:
+                  cblas_dgemm(
+                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(t), Int32(3 * s), Int32(s), 1,
+                    xp.baseAddress,
+                    Int32(s), cp.baseAddress, Int32(3 * s), 0, wp.baseAddress, Int32(3 * s))
+                case .reference:
+                  Self.referenceProduct(
+                    xp.baseAddress!, cp.baseAddress!, wp.baseAddress!, rows: t, s: s)
+                }
+                for p in 0..<t {
+                  let sw = input.workScalar[p * years + y]
+                  let sl = input.ladderScalar[p]
+                  let f = input.inflow[p * years + y]
+                  let row = p * 3 * s
+                  for j in 0..<s {
+                    let v =
+                      wp[row + j] + sw * wp[row + s + j] + sl * wp[row + 2 * s + j] + f * shape[j]
+                    xp[p * s + j] = v
+                    ap[p * s + j] += v
+                  }
+                }
+              }
+              // Annual averages: (Σ months of the stocks)·[onBenefit | price] / 12.
+              for p in 0..<t {
+                var ob = 0.0
+                var pr = 0.0
+                for j in 0..<s {
+                  ob += ap[p * s + j] * readout[j * 2]
+                  pr += ap[p * s + j] * readout[j * 2 + 1]
+                }
+                out.onBenefit[p * years + y] = ob / 12
+                out.priced[p * years + y] = pr / 12
+              }
+            }
+            for p in 0..<t {
+              var total = 0.0
+              for j in 0..<s { total += xp[p * s + j] }
+              out.finalTotal[p] = total
+            }
+          }
+        }
+      }
+    }
+    out.finalStates = Array(x[0..<(t * s)])
+    return out
+  }
+
+  /// W = X·C for X (rows×S) and C (S×3S), plain loops in i-k-j order.
+  static func referenceProduct(
+    _ x: UnsafeMutablePointer<Double>, _ c: UnsafePointer<Double>,
+    _ w: UnsafeMutablePointer<Double>, rows: Int, s: Int
+  ) {
+    let n = 3 * s
+    for i in 0..<rows {
+      let wi = w + i * n
+      for j in 0..<n { wi[j] = 0 }
+      for k in 0..<s {
+        let a = x[i * s + k]
+        if a == 0 { continue }
+        let ck = c + k * n
+        for j in 0..<n { wi[j] += a * ck[j] }
+      }
+    }
+  }
+}
+
+/// The expected chain: no shocks, the scenario's caseload reached in every year.
+public struct FlowCalibration: Sendable {
+  /// Monthly inflow per year such that the expected annual average on benefit equals the
+  /// scenario's caseload (households per month; may be negative when the caseload falls faster
+  /// than the model's exits allow, which `warnings` then says).
+  public let inflow: [Double]
+  /// The expected annual averages on benefit (households), equal to the scenario's caseload.
+  public let onBenefit: [Double]
+  /// The expected annual averages of the price-weighted stock.
+  public let priced: [Double]
+  /// Problems met.
+  public let warnings: [String]
+
+  /// Calibrates the inflow year by year. The annual average is linear in a year's inflow f:
+  /// avg(f) = avg(0) + f·(avg(1) − avg(0)), so one pair of runs gives f exactly.
+  public init(model: FlowModel, caseload: [Double], years: [Int]) {
+    let kernel = FlowKernel(model: model, kind: .reference, capacity: 1)
+    var inflows: [Double] = []
+    var warnings: [String] = []
+    for y in 0..<caseload.count {
+      func average(_ f: Double) -> Double {
+        var input = FlowTileInput(paths: 1, years: y + 1)
+        input.initial = [caseload[0]]
+        input.inflow = inflows + [f]
+        return kernel.run(input).onBenefit[y]
+      }
+      let a0 = average(0)
+      let slope = average(1) - a0
+      let f = (caseload[y] - a0) / slope
+      if f < 0 {
+        warnings.append(
+          "the caseload of \(years[y]) falls faster than the flow model's exits allow: the model needs a net outflow of \(Int((-f).rounded())) households a month beside its exits"
+        )
+      }
+      inflows.append(f)
+    }
+    var input = FlowTileInput(paths: 1, years: caseload.count)
+    input.initial = [caseload.first ?? 0]
+    input.inflow = inflows
+    let out = kernel.run(input)
+    inflow = inflows
+    onBenefit = out.onBenefit
+    priced = out.priced
+    self.warnings = warnings
+  }
+}
+
+/// Expected remaining months on benefit from each state: the absorbing chain's fundamental
+/// matrix N = (I − Q)⁻¹ over the transient states (on benefit and recent work, from which
+/// people may return), applied to the on-benefit indicator: t = N·1_ob, i.e. the solution of
+/// (I − Q)·t = 1_ob (LAPACK `dgesv`). This is what one extra exit from a state saves.
+public enum ExpectedDurations {
+  /// Months on benefit still to come, per transient state (on-benefit states first, then the
+  /// two recent-work states).
+  public static func months(_ model: FlowModel) throws(LinearAlgebra.Failure) -> [Double] {
+    let n = FlowModel.workPartRecent + 1
+    let s = FlowModel.stateCount
+    var a = [Double](repeating: 0, count: n * n)
+    for i in 0..<n {
+      for j in 0..<n { a[i * n + j] = (i == j ? 1 : 0) - model.transition[i * s + j] }
+    }
+    let b = (0..<n).map { model.onBenefit[$0] }
+    return try LinearAlgebra.solve(a, n: n, b, columns: 1)
+  }
+
+  /// The same by plain iteration: t ← 1_ob + Q·t until it changes less than 1e-13 relative
+  /// (the reference for tests).
+  public static func monthsByIteration(_ model: FlowModel, maxIterations: Int = 1_000_000)
+    -> [Double]
+  {
+    let n = FlowModel.workPartRecent + 1
+    let s = FlowModel.stateCount
+    var t = [Double](repeating: 0, count: n)
+    for _ in 0..<maxIterations {
+      var next = [Double](repeating: 0, count: n)
+      var change = 0.0
+      for i in 0..<n {
+        var v = model.onBenefit[i]
+        for j in 0..<n { v += model.transition[i * s + j] * t[j] }
+        next[i] = v
+        change = max(change, abs(v - t[i]) / max(1, abs(v)))
+      }
+      t = next
+      if change < 1e-15 { break }
+    }
+    return t
+  }
+}

@@ -1,0 +1,182 @@
+import BuigCore
+import BuigEngine
+import BuigJSON
+import Foundation
+
+/// A Monte Carlo run, ready to render.
+public struct MonteCarloInfo: Sendable {
+  /// The engine set-up (years, flow model, expected durations).
+  public var engine: MonteCarlo
+  /// The statistics.
+  public var summary: MonteCarloSummary
+  /// The kernel used.
+  public var kernel: KernelKind
+  /// The OpenBLAS core type in use.
+  public var blasCore: String
+  /// Warnings (calibration, correlation repair).
+  public var warnings: [String]
+
+  /// A run's information.
+  public init(
+    engine: MonteCarlo, summary: MonteCarloSummary, kernel: KernelKind, blasCore: String,
+    warnings: [String]
+  ) {
+    self.engine = engine
+    self.summary = summary
+    self.kernel = kernel
+    self.blasCore = blasCore
+    self.warnings = warnings
+  }
+
+  /// A number with exactly `decimals` decimals, rounded half away from zero (for Monte Carlo
+  /// statistics, which are `Double`): the same value always gives the same text.
+  public static func fixed(_ v: Double, _ decimals: Int) -> String {
+    guard v.isFinite else { return "0" }
+    let scale = pow(10.0, Double(decimals))
+    let r = (abs(v) * scale).rounded(.toNearestOrAwayFromZero) / scale * (v < 0 ? -1 : 1)
+    let text = String(format: "%.\(decimals)f", r)
+    return text == "-0.00" || text == "-0" ? String(text.dropFirst()) : text
+  }
+
+  /// `mean`, `se`, `sd`, `p5` … `p95`, `intervals`, to the cent.
+  public static func statistics(_ s: Summary) -> [(key: String, value: JSONValue)] {
+    var out: [(key: String, value: JSONValue)] = [
+      ("mean", .number(fixed(s.mean, 2))), ("se", .number(fixed(s.se, 2))),
+      ("sd", .number(fixed(s.sd, 2))),
+    ]
+    let names = ["p5", "p25", "p50", "p75", "p95"]
+    for (i, n) in names.enumerated() { out.append((n, .number(fixed(s.quantiles[i], 2)))) }
+    out.append(
+      (
+        "intervals",
+        .object(
+          names.enumerated().map { i, n in
+            (
+              n,
+              .object([
+                ("low", .number(fixed(s.intervals[i].low, 2))),
+                ("high", .number(fixed(s.intervals[i].high, 2))),
+              ])
+            )
+          })
+      ))
+    return out
+  }
+
+  /// `{"probability", "se", <extra>}`.
+  static func probability(_ e: Exceedance, _ extra: (String, JSONValue)) -> JSONValue {
+    .object([
+      extra, ("probability", .number(fixed(e.probability, 6))), ("se", .number(fixed(e.se, 6))),
+    ])
+  }
+
+  /// The `monteCarlo` object: paths, seed, kernel, BLAS core, the expected months on benefit per
+  /// state, the calibrated inflow and the warnings. Thread count and batch size are left out:
+  /// they do not change the results.
+  public func json() -> JSONValue {
+    .object([
+      ("paths", .int(summary.paths)), ("seed", .number(String(engine.seed))),
+      ("kernel", .string(kernel.rawValue)),
+      ("blasCore", .string(blasCore)),
+      (
+        "calibratedInflowPerMonth",
+        .array(engine.calibration.inflow.map { .number(Self.fixed($0, 4)) })
+      ),
+      (
+        "expectedMonthsOnBenefit",
+        .array(
+          engine.expectedMonths.enumerated().map { i, m in
+            .object([
+              ("state", .string(FlowModel.stateNames[i])), ("months", .number(Self.fixed(m, 4))),
+            ])
+          })
+      ),
+      ("warnings", .array(warnings.map { .string($0) })),
+    ])
+  }
+
+  /// Rows for the CSV output: `statistic` mean, se, p5 … p95 per year and quantity.
+  public func csvRows(scenario: String, years: [Int]) -> [[String]] {
+    var rows: [[String]] = []
+    for y in years {
+      for q in Quantity.allCases {
+        guard let s = summary.series["\(q.rawValue)/\(y)"] else { continue }
+        let stats: [(String, Double)] =
+          [("mean", s.mean), ("se", s.se)]
+          + zip(["p5", "p25", "p50", "p75", "p95"], s.quantiles).map { ($0, $1) }
+        for (name, v) in stats {
+          rows.append([scenario, String(y), q.rawValue, "", q.unit, name, Self.fixed(v, 2)])
+        }
+      }
+      if let d = summary.deficitAboveThreshold[y] {
+        rows.append([
+          scenario, String(y), "pDeficitAboveThreshold", "", "probability", "mean",
+          Self.fixed(d.exceedance.probability, 6),
+        ])
+      }
+      if let b = summary.netBurdenAbove[y] {
+        rows.append([
+          scenario, String(y), "pNetBurdenAbove", "", "probability", "mean",
+          Self.fixed(b.exceedance.probability, 6),
+        ])
+      }
+    }
+    return rows
+  }
+
+  /// The Monte Carlo section of the table output.
+  public func table(years: [Int]) -> String {
+    var out: [String] = []
+    out.append(
+      Format.wrap(
+        "Monte Carlo: \(Money.group(String(summary.paths))) paths, seed \(engine.seed), kernel \(kernel.rawValue)"
+          + (kernel == .blas ? " (OpenBLAS \(blasCore))" : "")))
+    var t = TextTable(
+      headers: ["Net burden (EUR 1,000)", "mean", "se", "p5", "p50", "p95", "P(def>thr)"],
+      alignments: [.left, .right, .right, .right, .right, .right, .right])
+    for y in years {
+      guard let s = summary.series["netBurden/\(y)"] else { continue }
+      let p =
+        summary.deficitAboveThreshold[y].map {
+          Self.fixed($0.exceedance.probability * 100, 1) + "%"
+        } ?? "no rule"
+      t.add([
+        String(y), k(s.mean), k(s.se), k(s.quantiles[0]), k(s.quantiles[2]), k(s.quantiles[4]), p,
+      ])
+    }
+    out.append(t.render())
+    var u = TextTable(
+      headers: ["Package yield (EUR 1,000)", "mean", "p5", "p50", "p95"],
+      alignments: [.left, .right, .right, .right, .right])
+    for y in years {
+      guard let s = summary.series["interventionYield/\(y)"] else { continue }
+      u.add([String(y), k(s.mean), k(s.quantiles[0]), k(s.quantiles[2]), k(s.quantiles[4])])
+    }
+    out.append("")
+    out.append(u.render())
+    if summary.netBurdenAbove.values.first != nil {
+      out.append("")
+      for y in years {
+        if let b = summary.netBurdenAbove[y] {
+          out.append(
+            "  \(y): P(net burden > \(eur(b.limit))) = \(Self.fixed(b.exceedance.probability * 100, 1))%"
+          )
+        }
+      }
+    }
+    for w in warnings {
+      out.append(Format.wrap("warning: " + w, indent: "    ", firstIndent: "  "))
+    }
+    return out.joined(separator: "\n")
+  }
+
+  private func eur(_ v: Double) -> String {
+    Money.group(Self.fixed(v, 0))
+  }
+
+  /// Thousands of euros with one decimal below 100 (so that a standard error of EUR 30 reads
+  /// 0.0 and not 0): 7,180 or 12.3.
+  private func k(_ v: Double) -> String {
+    abs(v) < 100_000 ? Self.fixed(v / 1000, 1) : Money.group(Self.fixed(v / 1000, 0))
+  }
+}

@@ -1,0 +1,204 @@
+import ArgumentParser
+import BuigCore
+import BuigEngine
+import BuigJSON
+import BuigReport
+import BuigScenario
+import Foundation
+
+/// Monte Carlo options shared by `run` and `compare`.
+struct MonteCarloArguments: ParsableArguments {
+  @Option(
+    help:
+      "Number of Monte Carlo paths (default: the scenario's monteCarlo.paths; 0: expected values only)."
+  )
+  var paths: Int?
+
+  @Option(help: "The random seed (default: the scenario's seed).")
+  var seed: UInt64?
+
+  @Option(help: "Worker threads (default: the number of cores); the results do not depend on it.")
+  var threads: Int?
+
+  @Option(
+    name: .customLong("batch-size"),
+    help: "Paths per unit of work, a multiple of 128; the results do not depend on it.")
+  var batchSize: Int = 1024
+
+  @Option(help: "The caseload kernel: blas or reference.")
+  var kernel: KernelChoice = .blas
+
+  @Flag(help: "No progress bar.")
+  var quiet = false
+
+  func validate() throws {
+    if let paths, paths < 0 { throw ValidationError("--paths must be 0 or more") }
+    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    if batchSize < 1 || batchSize % MonteCarlo.tile != 0 {
+      throw ValidationError("--batch-size must be a positive multiple of \(MonteCarlo.tile)")
+    }
+  }
+
+  func options(paths n: Int) -> MonteCarloOptions {
+    MonteCarloOptions(
+      paths: n, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+      batchSize: batchSize,
+      kernel: kernel.kind)
+  }
+}
+
+/// `--kernel` values.
+enum KernelChoice: String, ExpressibleByArgument, CaseIterable {
+  case blas
+  case reference
+  var kind: KernelKind { self == .blas ? .blas : .reference }
+}
+
+/// A progress bar on standard error, for runs longer than a second, only on a terminal.
+final class ProgressBar: @unchecked Sendable {
+  let total: Int
+  let enabled: Bool
+  let start = Date()
+  let lock = NSLock()
+  var lastPrint = Date.distantPast
+  var printed = false
+
+  init(total: Int, quiet: Bool) {
+    self.total = total
+    enabled = !quiet && isatty(2) != 0
+  }
+
+  func update(_ done: Int) {
+    guard enabled else { return }
+    lock.lock()
+    defer { lock.unlock() }
+    let now = Date()
+    guard now.timeIntervalSince(start) > 1, now.timeIntervalSince(lastPrint) > 0.2 else { return }
+    lastPrint = now
+    printed = true
+    let pct = total > 0 ? min(100, done * 100 / total) : 0
+    let width = 30
+    let bar =
+      String(repeating: "#", count: pct * width / 100)
+      + String(repeating: ".", count: width - pct * width / 100)
+    FileHandle.standardError.write(Data("\r  [\(bar)] \(pct)%  \(done) paths".utf8))
+  }
+
+  func finish() {
+    guard enabled, printed else { return }
+    FileHandle.standardError.write(Data("\r\(String(repeating: " ", count: 60))\r".utf8))
+  }
+}
+
+/// Builds the Monte Carlo engine for a scenario, or fails with a message for people.
+func makeEngine(_ s: Scenario, projection: Projection, seed: UInt64, command: String) throws
+  -> MonteCarlo
+{
+  do {
+    return try MonteCarlo(
+      input: s.input, projection: projection, rules: s.rules, spec: s.stochastic, seed: seed)
+  } catch {
+    throw InputFailure(command: command, [error.description])
+  }
+}
+
+/// Warnings to print and record: calibration problems and a repaired correlation matrix.
+func warnings(of mc: MonteCarlo) -> [String] {
+  var w = mc.calibration.warnings
+  if let r = mc.correlation?.repair {
+    w.append(
+      "correlation.matrix is not positive definite; the nearest valid matrix is used (largest change of an entry \(MonteCarloInfo.fixed(r.maxChange, 4)), Frobenius norm of the change \(MonteCarloInfo.fixed(r.frobenius, 4)))"
+    )
+  }
+  return w
+}
+
+/// `buig merge`: the output of a run from its shards.
+struct MergeCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "merge",
+    abstract:
+      "Combine the shards of a run (buig run --shard K/M) into the output of the whole run.",
+    discussion: "The output is byte-identical to one run of all paths.")
+
+  @Argument(help: ArgumentHelp("Partial results written by buig run --shard.", valueName: "PARTS"))
+  var parts: [String]
+
+  @Option(help: "Output format: table, json or csv.")
+  var format: RunFormat = .table
+
+  @Option(help: ArgumentHelp("Write the output to this file (atomically).", valueName: "PATH"))
+  var output: String?
+
+  func validate() throws {
+    if parts.isEmpty { throw ValidationError("give the partial results to merge") }
+  }
+
+  func run() throws {
+    var decoded: [PartialResult] = []
+    for p in parts {
+      let bytes = try readFile(p, command: "merge")
+      do {
+        decoded.append(try PartialResult.decode(Data(bytes), name: p))
+      } catch {
+        throw InputFailure(command: "merge", [error.description])
+      }
+    }
+    let merged: PartialResult
+    do {
+      merged = try PartialResult.merge(decoded)
+    } catch {
+      throw InputFailure(command: "merge", [error.description])
+    }
+    var rules: RuleTable
+    do {
+      rules = try RuleTable.builtIn()
+      if let r = merged.rulesBytes {
+        rules = rules.merging(try RuleTable.decode(r, origin: "rules"))
+      }
+    } catch {
+      throw InputFailure(command: "merge", issues: error)
+    }
+    let scenario: Scenario
+    do {
+      scenario = try Scenario.decode(
+        merged.scenarioBytes, origin: merged.scenarioOrigin, rules: rules)
+    } catch {
+      throw InputFailure(command: "merge", error.issues.map { "\(merged.scenarioOrigin): \($0)" })
+    }
+    let projection: Projection
+    do {
+      projection = try scenario.project()
+    } catch {
+      throw InputFailure(command: "merge", [error.description])
+    }
+    let mc = try makeEngine(scenario, projection: projection, seed: merged.seed, command: "merge")
+    var s = scenario
+    s.seed = merged.seed
+    let info = MonteCarloInfo(
+      engine: mc,
+      summary: MonteCarloSummary(
+        mc, merged.values, netBurdenLimit: s.monteCarlo.netBurdenLimit?.doubleValue),
+      kernel: KernelKind(rawValue: merged.kernel) ?? .blas, blasCore: merged.blasCore,
+      warnings: warnings(of: mc))
+    try emitRun(
+      s, projection, origin: merged.scenarioOrigin, mc: info, format: format, output: output,
+      command: "merge")
+  }
+}
+
+/// Renders a run in a format and writes it.
+func emitRun(
+  _ s: Scenario, _ p: Projection, origin: String, mc: MonteCarloInfo?, format: RunFormat,
+  output: String?,
+  command: String
+) throws {
+  let identity = RunIdentity(scenario: s, origin: origin)
+  let text: String
+  switch format {
+  case .table: text = RunRender.table(s, p, identity: identity, mc: mc)
+  case .json: text = JSONWriter.write(RunRender.json(s, p, identity: identity, mc: mc))
+  case .csv: text = RunRender.csv(s, p, identity: identity, mc: mc)
+  }
+  try write(text, to: output, command: command)
+}
