@@ -57,13 +57,58 @@ public struct FlowTileOutput {
 /// shared matrices. The tile stays in cache for all months before the next tile starts; the
 /// buffers are allocated once per kernel, never inside the month loop.
 public final class FlowKernel {
-  /// The flow model.
-  public let model: FlowModel
+  /// The shared matrices of a chain with any number of states S.
+  public struct Matrices: Sendable {
+    /// Number of states S.
+    public var states: Int
+    /// Transition matrix A (row-major S×S).
+    public var transition: [Double]
+    /// Change of A per unit of the work scalar (S×S, rows sum to 0).
+    public var workDelta: [Double]
+    /// Change of A per unit of the ladder scalar (S×S, rows sum to 0).
+    public var ladderDelta: [Double]
+    /// Inflow of one household over the states (S).
+    public var inflowShape: [Double]
+    /// Initial stock of one household over the states (S).
+    public var initialShape: [Double]
+    /// 1 for states that count as on benefit (S).
+    public var onBenefit: [Double]
+    /// Price factor per state (S).
+    public var priceFactor: [Double]
+
+    /// Matrices from their parts.
+    public init(
+      states: Int, transition: [Double], workDelta: [Double], ladderDelta: [Double],
+      inflowShape: [Double],
+      initialShape: [Double], onBenefit: [Double], priceFactor: [Double]
+    ) {
+      self.states = states
+      self.transition = transition
+      self.workDelta = workDelta
+      self.ladderDelta = ladderDelta
+      self.inflowShape = inflowShape
+      self.initialShape = initialShape
+      self.onBenefit = onBenefit
+      self.priceFactor = priceFactor
+    }
+
+    /// The matrices of the ontwikkelladder flow model.
+    public init(_ model: FlowModel) {
+      self.init(
+        states: FlowModel.stateCount, transition: model.transition, workDelta: model.workDelta,
+        ladderDelta: model.ladderDelta, inflowShape: model.inflowShape,
+        initialShape: model.initialShape,
+        onBenefit: model.onBenefit, priceFactor: model.priceFactor)
+    }
+  }
+
+  /// The matrices.
+  public let matrices: Matrices
   /// The implementation.
   public let kind: KernelKind
   /// Rows of the largest tile.
   public let capacity: Int
-  let s = FlowModel.stateCount
+  let s: Int
   /// [A | Δ_work | Δ_ladder], row-major S×3S.
   let combined: [Double]
   /// [onBenefit | priceFactor], row-major S×2.
@@ -71,33 +116,37 @@ public final class FlowKernel {
   var x: [Double]
   var w: [Double]
   var acc: [Double]
-  var yearOut: [Double]
 
-  /// A kernel with buffers for tiles of up to `capacity` paths.
-  public init(model: FlowModel, kind: KernelKind, capacity: Int) {
-    self.model = model
+  /// A kernel for the flow model with buffers for tiles of up to `capacity` paths.
+  public convenience init(model: FlowModel, kind: KernelKind, capacity: Int) {
+    self.init(matrices: Matrices(model), kind: kind, capacity: capacity)
+  }
+
+  /// A kernel for any chain with buffers for tiles of up to `capacity` paths.
+  public init(matrices m: Matrices, kind: KernelKind, capacity: Int) {
+    matrices = m
     self.kind = kind
     self.capacity = capacity
-    let s = FlowModel.stateCount
+    let s = m.states
+    self.s = s
     var c = [Double](repeating: 0, count: s * 3 * s)
     for i in 0..<s {
       for j in 0..<s {
-        c[i * 3 * s + j] = model.transition[i * s + j]
-        c[i * 3 * s + s + j] = model.workDelta[i * s + j]
-        c[i * 3 * s + 2 * s + j] = model.ladderDelta[i * s + j]
+        c[i * 3 * s + j] = m.transition[i * s + j]
+        c[i * 3 * s + s + j] = m.workDelta[i * s + j]
+        c[i * 3 * s + 2 * s + j] = m.ladderDelta[i * s + j]
       }
     }
     combined = c
     var r = [Double](repeating: 0, count: s * 2)
     for i in 0..<s {
-      r[i * 2] = model.onBenefit[i]
-      r[i * 2 + 1] = model.priceFactor[i]
+      r[i * 2] = m.onBenefit[i]
+      r[i * 2 + 1] = m.priceFactor[i]
     }
     readout = r
     x = Array(repeating: 0, count: capacity * s)
     w = Array(repeating: 0, count: capacity * 3 * s)
     acc = Array(repeating: 0, count: capacity * s)
-    yearOut = Array(repeating: 0, count: capacity * 2)
   }
 
   /// Runs a tile.
@@ -112,8 +161,8 @@ public final class FlowKernel {
       onBenefit: Array(repeating: 0, count: t * years),
       priced: Array(repeating: 0, count: t * years),
       finalTotal: Array(repeating: 0, count: t), finalStates: [])
-    let shape = model.inflowShape
-    let initialShape = model.initialShape
+    let shape = matrices.inflowShape
+    let initialShape = matrices.initialShape
     x.withUnsafeMutableBufferPointer { xp in
       w.withUnsafeMutableBufferPointer { wp in
         acc.withUnsafeMutableBufferPointer { ap in

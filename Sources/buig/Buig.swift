@@ -20,7 +20,8 @@ struct Buig: ParsableCommand {
       """,
     version: BuigVersion.current,
     subcommands: [
-      RunCommand.self, ValidateCommand.self, ExampleCommand.self, MergeCommand.self,
+      RunCommand.self, ValidateCommand.self, ExampleCommand.self, CompareCommand.self,
+      MergeCommand.self,
       VangnetCommand.self, RulesCommand.self, PositionCommand.self,
     ],
     defaultSubcommand: RunCommand.self

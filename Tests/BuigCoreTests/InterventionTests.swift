@@ -158,6 +158,15 @@ struct ScenarioTests {
     #expect(p.years[1].vangnet?.conditionsChecked.first { $0.regime == "MAU" }?.met == false)
   }
 
+  @Test func everyUncertainInputHasASourceOrANote() throws {
+    for name in EmbeddedScenarios.names() {
+      let object = try JSONSerialization.jsonObject(with: Data(EmbeddedScenarios.bytes(name)!)) as? [String: Any]
+      for item in object?["uncertainty"] as? [[String: Any]] ?? [] {
+        #expect(item["source"] != nil || item["note"] != nil, "\(name): \(item["target"] ?? "?")")
+      }
+    }
+  }
+
   @Test func everyShippedNumberHasASourceOrANote() throws {
     for name in EmbeddedScenarios.names() {
       let (s, _) = try load(name)
