@@ -177,7 +177,7 @@ struct ScenarioTests {
         #expect(
           b.path.contains(".costs") || b.path.contains(".yields") || b.path.hasSuffix(".exitTiming")
             || b.path.hasSuffix(".deadweight") || b.path.contains("byYear")
-            || b.path.contains(".followUps"),
+            || b.path.contains(".followUps") || b.path.hasPrefix("uncertainty["),
           "\(name): \(b.path) = \(b.value) has no source or note")
       }
     }
