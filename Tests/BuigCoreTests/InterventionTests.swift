@@ -160,7 +160,9 @@ struct ScenarioTests {
 
   @Test func everyUncertainInputHasASourceOrANote() throws {
     for name in EmbeddedScenarios.names() {
-      let object = try JSONSerialization.jsonObject(with: Data(EmbeddedScenarios.bytes(name)!)) as? [String: Any]
+      let object =
+        try JSONSerialization.jsonObject(with: Data(EmbeddedScenarios.bytes(name)!))
+        as? [String: Any]
       for item in object?["uncertainty"] as? [[String: Any]] ?? [] {
         #expect(item["source"] != nil || item["note"] != nil, "\(name): \(item["target"] ?? "?")")
       }
