@@ -1,5 +1,6 @@
 import ArgumentParser
 import BuigCore
+import BuigEngine
 import BuigJSON
 import Foundation
 
@@ -28,6 +29,7 @@ struct Buig: ParsableCommand {
   )
 
   static func main() {
+    BLASInfo.reexecWithBetterKernelIfNeeded()
     do {
       var command = try parseAsRoot()
       try command.run()
