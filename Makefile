@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh Debian machine with the Swift toolchain:
 #   make run    install what is missing, build, run the main job on the built-in default
-#   make test   install what is missing, run the test suite and the format check
+#   make test   install what is missing, run the test suite, the scenario regression check
+#               (buig check against goldens/) and the format check
 SHELL := /bin/bash
 DEB_PACKAGES := libopenblas-dev liblapack-dev pkg-config python3
 PY_PACKAGES := jsonschema
@@ -31,6 +32,7 @@ run: build
 test: pydeps
 	swift build --build-tests
 	swift test
+	.build/debug/buig check scenarios --junit .build/check-junit.xml
 	$(MAKE) lint
 
 lint:

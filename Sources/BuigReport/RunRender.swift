@@ -80,6 +80,33 @@ public struct RunIdentity: Sendable {
   }
 }
 
+/// How a CSV file is written.
+public enum CSVDialect: String, Sendable, CaseIterable {
+  /// Comma separator, decimal point, no byte-order mark (RFC 4180).
+  case comma
+  /// What Excel with Dutch settings opens as columns: semicolon separator, decimal comma, a
+  /// UTF-8 byte-order mark.
+  case excelNL = "excel-nl"
+
+  /// The rows as CSV text: fields quoted when they hold the separator, a quote or a line
+  /// break; the numbers of `numericColumns` with a decimal comma in `excelNL`; CRLF line ends.
+  public func write(_ rows: [[String]], numericColumns: Set<Int>) -> String {
+    let separator: Character = self == .comma ? "," : ";"
+    var out = self == .excelNL ? "\u{FEFF}" : ""
+    for (r, row) in rows.enumerated() {
+      let fields = row.enumerated().map { i, field -> String in
+        var f = field
+        if self == .excelNL, r > 0, numericColumns.contains(i), Double(f) != nil {
+          f = f.replacingOccurrences(of: ".", with: ",")
+        }
+        return RunRender.csvField(f, separator: separator)
+      }
+      out += fields.joined(separator: String(separator)) + "\r\n"
+    }
+    return out
+  }
+}
+
 /// Renders the deterministic meerjarenbeeld of a scenario.
 public enum RunRender {
   /// A decimal quantity as JSON: euros to the cent, households to two decimals.
@@ -278,7 +305,8 @@ public enum RunRender {
   /// `scenario,year,quantity,intervention,unit,statistic,value`; values with a decimal point,
   /// rows in a fixed order, CRLF line ends (RFC 4180).
   public static func csv(
-    _ s: Scenario, _ p: Projection, identity: RunIdentity, mc: MonteCarloInfo? = nil
+    _ s: Scenario, _ p: Projection, identity: RunIdentity, mc: MonteCarloInfo? = nil,
+    dialect: CSVDialect = .comma
   ) -> String {
     var rows: [[String]] = [
       ["scenario", "year", "quantity", "intervention", "unit", "statistic", "value"]
@@ -306,8 +334,7 @@ public enum RunRender {
         }
       }
     }
-    return rows.map { $0.map { csvField($0) }.joined(separator: ",") }.joined(separator: "\r\n")
-      + "\r\n"
+    return dialect.write(rows, numericColumns: [6])
   }
 
   /// The run as text for an 80-column terminal: the meerjarenbeeld, the interventions, the

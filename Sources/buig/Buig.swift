@@ -22,6 +22,7 @@ struct Buig: ParsableCommand {
     version: BuigVersion.current,
     subcommands: [
       RunCommand.self, ValidateCommand.self, ExampleCommand.self, CompareCommand.self,
+      CheckCommand.self,
       MergeCommand.self,
       VangnetCommand.self, RulesCommand.self, PositionCommand.self,
     ],

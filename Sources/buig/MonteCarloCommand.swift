@@ -47,6 +47,8 @@ struct MonteCarloArguments: ParsableArguments {
   }
 }
 
+extension CSVDialect: ExpressibleByArgument {}
+
 /// `--kernel` values.
 enum KernelChoice: String, ExpressibleByArgument, CaseIterable {
   case blas
@@ -130,6 +132,11 @@ struct MergeCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Write the output to this file (atomically).", valueName: "PATH"))
   var output: String?
 
+  @Option(
+    name: .customLong("csv-dialect"),
+    help: "CSV dialect: comma, or excel-nl (semicolon, decimal comma, BOM).")
+  var csvDialect: CSVDialect = .comma
+
   func validate() throws {
     if parts.isEmpty { throw ValidationError("give the partial results to merge") }
   }
@@ -191,14 +198,14 @@ struct MergeCommand: ParsableCommand {
 func emitRun(
   _ s: Scenario, _ p: Projection, origin: String, mc: MonteCarloInfo?, format: RunFormat,
   output: String?,
-  command: String
+  command: String, dialect: CSVDialect = .comma
 ) throws {
   let identity = RunIdentity(scenario: s, origin: origin)
   let text: String
   switch format {
   case .table: text = RunRender.table(s, p, identity: identity, mc: mc)
   case .json: text = JSONWriter.write(RunRender.json(s, p, identity: identity, mc: mc))
-  case .csv: text = RunRender.csv(s, p, identity: identity, mc: mc)
+  case .csv: text = RunRender.csv(s, p, identity: identity, mc: mc, dialect: dialect)
   }
   try write(text, to: output, command: command)
 }

@@ -62,10 +62,10 @@ func writeData(_ data: Data, to path: String, command: String) throws {
     ".\(url.lastPathComponent).\(getpid()).tmp")
   do {
     try data.write(to: temp)
-    if FileManager.default.fileExists(atPath: url.path) {
-      _ = try FileManager.default.replaceItemAt(url, withItemAt: temp)
-    } else {
-      try FileManager.default.moveItem(at: temp, to: url)
+    // rename(2) replaces the target atomically: a reader sees the old file or the new one.
+    guard rename(temp.path, url.path) == 0 else {
+      throw CocoaError(
+        .fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
     }
   } catch {
     try? FileManager.default.removeItem(at: temp)
@@ -102,6 +102,11 @@ struct RunCommand: ParsableCommand {
     help: ArgumentHelp(
       "Write the output to this file (atomically) instead of standard output.", valueName: "PATH"))
   var output: String?
+
+  @Option(
+    name: .customLong("csv-dialect"),
+    help: "CSV dialect: comma, or excel-nl (semicolon, decimal comma, BOM).")
+  var csvDialect: CSVDialect = .comma
 
   @OptionGroup var monteCarlo: MonteCarloArguments
 
@@ -168,7 +173,7 @@ struct RunCommand: ParsableCommand {
     guard paths > 0 else {
       try emitRun(
         scenario, projection, origin: loaded.origin, mc: nil, format: format, output: output,
-        command: "run")
+        command: "run", dialect: csvDialect)
       return
     }
     let mc = try makeEngine(scenario, projection: projection, seed: scenario.seed, command: "run")
@@ -215,7 +220,7 @@ struct RunCommand: ParsableCommand {
       kernel: options.kernel, blasCore: BLASInfo.coreName, warnings: notes)
     try emitRun(
       scenario, projection, origin: loaded.origin, mc: info, format: format, output: output,
-      command: "run")
+      command: "run", dialect: csvDialect)
   }
 }
 

@@ -129,6 +129,12 @@ struct ScenarioCLITests {
     #expect(r.stdout.isEmpty)
     let written = try JSONSerialization.jsonObject(with: Data(contentsOf: out)) as? [String: Any]
     #expect((written?["scenario"] as? [String: Any])?["name"] as? String == "groningen-2018")
+    // Writing again replaces the file (atomically, by rename).
+    let csv = try buig(["run", "--format", "csv", "--output", out.path, "--paths", "0"])
+    #expect(csv.status == 0, "\(csv.stderr)")
+    #expect(try String(contentsOf: out, encoding: .utf8).hasPrefix("scenario,year,quantity"))
+    #expect(
+      try buig(["run", "--format", "json", "--output", out.path, "--paths", "256"]).status == 0)
     // A bad scenario writes nothing: the old file stays as it was.
     let before = try Data(contentsOf: out)
     let bad = try buig([
