@@ -38,7 +38,8 @@ struct CheckCLITests {
     let dir = try copyOfScenariosAndGoldens()
     let file = dir.appendingPathComponent("scenarios/groningen-2018.json")
     var text = try String(contentsOf: file, encoding: .utf8)
-    text = text.replacingOccurrences(of: "\"value\": 148800000,", with: "\"value\": 150288000,")  // +1%
+    // The budget up by 1%.
+    text = text.replacingOccurrences(of: "\"value\": 148800000,", with: "\"value\": 150288000,")
     try text.write(to: file, atomically: true, encoding: .utf8)
     let junit = dir.appendingPathComponent("junit.xml")
     let r = try buig(["check", "--junit", junit.path, "--only", "groningen-2018"], in: dir)
