@@ -22,14 +22,7 @@ extension RuleTable {
   /// Reads a rule table (or a table of overrides) from JSON bytes; all problems are reported
   /// together, each with its JSON path. `origin` names the file in syntax errors.
   public static func decode(_ bytes: [UInt8], origin: String) throws(InputIssues) -> RuleTable {
-    let value: JSONValue
-    do {
-      value = try JSONParser.parse(bytes)
-    } catch {
-      throw InputIssues([
-        InputIssue(path: origin, expected: "valid JSON", found: "a syntax error at \(error)")
-      ])
-    }
+    let value = try JSONParser.document(bytes, origin: origin)
     let log = IssueLog()
     let table = decode(JSONReader(value, log: log))
     try log.throwIfAny()

@@ -61,6 +61,20 @@ public final class IssueLog: @unchecked Sendable {
   }
 }
 
+extension JSONParser {
+  /// Parses a whole input document, turning a syntax error into an input issue at `origin`
+  /// (`expected valid JSON, found a syntax error at line 3, column 14: ...`).
+  public static func document(_ bytes: [UInt8], origin: String) throws(InputIssues) -> JSONValue {
+    do {
+      return try parse(bytes)
+    } catch {
+      throw InputIssues([
+        InputIssue(path: origin, expected: "valid JSON", found: "a syntax error at \(error)")
+      ])
+    }
+  }
+}
+
 /// A value being read at a known path; the typed accessors report what is wrong to the log and
 /// return `nil`, so that a decoder can go on and report every problem of a document at once.
 public struct JSONReader {

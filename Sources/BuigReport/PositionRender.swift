@@ -75,6 +75,23 @@ public enum PositionRender {
     return out.joined(separator: "\n")
   }
 
+  /// "Inputs and their sources": each number that has a source or a note, with them.
+  public static func trailLines(_ trail: [Provenance]) -> [String] {
+    let sourced = trail.filter { $0.source != nil || $0.note != nil }
+    guard !sourced.isEmpty else { return [] }
+    var out = ["", "Inputs and their sources:"]
+    for p in sourced {
+      out.append(Format.wrap("\(p.path) = \(p.value)", indent: "      ", firstIndent: "  - "))
+      if let s = p.source {
+        out.append(Format.wrap("source: " + s, indent: "      ", firstIndent: "    "))
+      }
+      if let n = p.note {
+        out.append(Format.wrap("note: " + n, indent: "      ", firstIndent: "    "))
+      }
+    }
+    return out
+  }
+
   /// The whole report as text for an 80-column terminal.
   public static func table(_ r: PositionReport) -> String {
     var out: [String] = []
@@ -98,19 +115,7 @@ public enum PositionRender {
     out.append("")
     out.append("Attribution of the \(r.position.year) deficit")
     out.append(attributionTable(r.attribution))
-    if !r.position.trail.isEmpty {
-      out.append("")
-      out.append("Inputs and their sources")
-      for p in r.position.trail {
-        out.append(Format.wrap("\(p.path) = \(p.value)", indent: "      ", firstIndent: "  - "))
-        if let s = p.source {
-          out.append(Format.wrap("source: " + s, indent: "      ", firstIndent: "    "))
-        }
-        if let n = p.note {
-          out.append(Format.wrap("note: " + n, indent: "      ", firstIndent: "    "))
-        }
-      }
-    }
+    out += trailLines(r.position.trail)
     return out.joined(separator: "\n") + "\n"
   }
 }

@@ -429,20 +429,7 @@ public enum RunRender {
       out.append("Notes:")
       for n in s.notes { out.append(Format.wrap(n, indent: "    ", firstIndent: "  - ")) }
     }
-    let sourced = s.trail.filter { $0.source != nil || $0.note != nil }
-    if !sourced.isEmpty {
-      out.append("")
-      out.append("Inputs and their sources:")
-      for r in sourced {
-        out.append(Format.wrap("\(r.path) = \(r.value)", indent: "    ", firstIndent: "  - "))
-        if let src = r.source {
-          out.append(Format.wrap("source: " + src, indent: "      ", firstIndent: "    "))
-        }
-        if let n = r.note {
-          out.append(Format.wrap("note: " + n, indent: "      ", firstIndent: "    "))
-        }
-      }
-    }
+    out += PositionRender.trailLines(s.trail)
     return out.joined(separator: "\n") + "\n"
   }
 }

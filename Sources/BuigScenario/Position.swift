@@ -56,14 +56,7 @@ public struct Position: Sendable {
   public static func decode(_ bytes: [UInt8], origin: String, rules: RuleTable) throws(InputIssues)
     -> Position
   {
-    let value: JSONValue
-    do {
-      value = try JSONParser.parse(bytes)
-    } catch {
-      throw InputIssues([
-        InputIssue(path: origin, expected: "valid JSON", found: "a syntax error at \(error)")
-      ])
-    }
+    let value = try JSONParser.document(bytes, origin: origin)
     let log = IssueLog()
     let trail = AuditTrail()
     let r = JSONReader(value, log: log)
@@ -93,15 +86,7 @@ public struct Position: Sendable {
         "macroShortfall", "priceDeviation", "volumeDeviation", "reservation",
       ])
     {
-      let ctx = PartContext(budget: budget.map { Money($0) }, rules: rules, trail: trail)
-      if let m = ao.optional("macroShortfall"), let p = ctx.macroShortfall(m) { parts.append(p) }
-      if let p = ao.optional("priceDeviation"), let x = ctx.deviation(p, cause: .priceDeviation) {
-        parts.append(x)
-      }
-      if let v = ao.optional("volumeDeviation"), let x = ctx.deviation(v, cause: .volumeDeviation) {
-        parts.append(x)
-      }
-      if let v = ao.optional("reservation"), let x = ctx.reservation(v) { parts.append(x) }
+      parts = PartContext(budget: budget.map { Money($0) }, rules: rules, trail: trail).parts(ao)
       ao.finish()
     }
     o.finish()
@@ -128,6 +113,21 @@ struct PartContext {
   let rules: RuleTable
   let trail: AuditTrail
   let amountRange: ClosedRange<Decimal> = -1_000_000_000_000...1_000_000_000_000
+
+  /// The attribution parts of an object with the members `macroShortfall`, `priceDeviation`,
+  /// `volumeDeviation` and `reservation`, each optional.
+  func parts(_ o: ObjectReader) -> [(AttributionCause, AttributionPart, source: String?)] {
+    var parts: [(AttributionCause, AttributionPart, source: String?)] = []
+    if let m = o.optional("macroShortfall"), let p = macroShortfall(m) { parts.append(p) }
+    if let p = o.optional("priceDeviation"), let x = deviation(p, cause: .priceDeviation) {
+      parts.append(x)
+    }
+    if let v = o.optional("volumeDeviation"), let x = deviation(v, cause: .volumeDeviation) {
+      parts.append(x)
+    }
+    if let v = o.optional("reservation"), let x = reservation(v) { parts.append(x) }
+    return parts
+  }
 
   /// s = B / D_year, reporting at `path` when the rule table has no distributed budget.
   func share(_ o: ObjectReader, year: Int?) -> (Decimal, String)? {

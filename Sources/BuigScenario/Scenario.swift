@@ -72,14 +72,7 @@ extension Scenario {
     throws(InputIssues)
     -> Scenario
   {
-    let value: JSONValue
-    do {
-      value = try JSONParser.parse(bytes)
-    } catch {
-      throw InputIssues([
-        InputIssue(path: "(file)", expected: "valid JSON", found: "a syntax error at \(error)")
-      ])
-    }
+    let value = try JSONParser.document(bytes, origin: "(file)")
     let log = IssueLog()
     let reader = ScenarioReader(log: log, builtIn: builtIn)
     let scenario = reader.read(JSONReader(value, log: log), sha256: SHA256.hex(bytes))
@@ -472,16 +465,6 @@ final class ScenarioReader {
     let amount = budget.flatMap { b in
       year.flatMap { try? rules.municipalBudget(year: $0, basis: b).budget }
     }
-    let ctx = PartContext(budget: amount, rules: rules, trail: trail)
-    var parts: [(AttributionCause, AttributionPart, source: String?)] = []
-    if let m = o.optional("macroShortfall"), let p = ctx.macroShortfall(m) { parts.append(p) }
-    if let p = o.optional("priceDeviation"), let x = ctx.deviation(p, cause: .priceDeviation) {
-      parts.append(x)
-    }
-    if let v = o.optional("volumeDeviation"), let x = ctx.deviation(v, cause: .volumeDeviation) {
-      parts.append(x)
-    }
-    if let v = o.optional("reservation"), let x = ctx.reservation(v) { parts.append(x) }
-    return parts
+    return PartContext(budget: amount, rules: rules, trail: trail).parts(o)
   }
 }
