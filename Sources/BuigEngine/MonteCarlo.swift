@@ -51,18 +51,51 @@ public struct MonteCarloOptions: Sendable {
 }
 
 /// One value per path for each series, in path order: the raw material of every statistic.
+/// Held in one flat array, series after series, so that a million paths cost one allocation and
+/// no copy.
 public struct PathValues: Sendable {
   /// The first path's index.
   public var firstPath: Int
   /// Number of paths.
   public var count: Int
-  /// `series[k][p]`: series k (see `MonteCarlo.seriesNames`) of path firstPath + p.
-  public var series: [[Double]]
+  /// Number of series.
+  public var seriesCount: Int
+  /// Series-major values: series k, path firstPath + p at `storage[k·count + p]`.
+  public var storage: [Double]
+
+  /// Values from their flat storage.
+  public init(firstPath: Int, count: Int, seriesCount: Int, storage: [Double]) {
+    precondition(
+      storage.count == count * seriesCount, "storage must hold count × seriesCount values")
+    self.firstPath = firstPath
+    self.count = count
+    self.seriesCount = seriesCount
+    self.storage = storage
+  }
+
+  /// Values from one array per series.
+  public init(firstPath: Int, count: Int, series: [[Double]]) {
+    self.init(
+      firstPath: firstPath, count: count, seriesCount: series.count, storage: series.flatMap { $0 })
+  }
+
+  /// Series k (a view into the storage; no copy).
+  public func series(_ k: Int) -> ArraySlice<Double> { storage[(k * count)..<((k + 1) * count)] }
+
+  /// All series, as views.
+  public var series: [ArraySlice<Double>] { (0..<seriesCount).map { series($0) } }
 
   /// Appends the paths of `next`, which must start where these end.
   public mutating func append(_ next: PathValues) {
     precondition(next.firstPath == firstPath + count, "path ranges must follow each other")
-    for k in series.indices { series[k] += next.series[k] }
+    precondition(next.seriesCount == seriesCount, "the same series")
+    var joined: [Double] = []
+    joined.reserveCapacity(storage.count + next.storage.count)
+    for k in 0..<seriesCount {
+      joined += series(k)
+      joined += next.series(k)
+    }
+    storage = joined
     count += next.count
   }
 }
@@ -104,6 +137,7 @@ public final class MonteCarlo: @unchecked Sendable {
   public let seriesNames: [String]
   let slots: [UInt32]
   let correlated: [Int]  // indices of uncertain inputs in correlation order
+  let interventionOffsets: [Int?]  // first series of each intervention; nil for p.m.
 
   /// Sets up a run: calibrates the flow model to the scenario's caseload, factors the
   /// correlation matrix, solves the expected durations.
@@ -143,11 +177,18 @@ public final class MonteCarlo: @unchecked Sendable {
     var names: [String] = []
     for q in Self.quantities { for y in input.years { names.append("\(q)/\(y)") } }
     for y in input.years { names.append("baselineNetBurden/\(y)") }
+    var offsets: [Int?] = []
     for i in input.interventions {
+      guard !i.isPM else {
+        offsets.append(nil)
+        continue
+      }
+      offsets.append(names.count)
       for y in input.years { names.append("yield:\(i.id)/\(y)") }
       for y in input.years { names.append("effectAfterVangnet:\(i.id)/\(y)") }
     }
     seriesNames = names
+    interventionOffsets = offsets
   }
 
   /// The index of a series by name.
@@ -165,10 +206,7 @@ public final class MonteCarlo: @unchecked Sendable {
     BLASInfo.setThreads(1)
     let n = options.paths
     let seriesCount = seriesNames.count
-    let storage = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, seriesCount * n))
-    storage.initialize(repeating: .nan)
-    defer { storage.deallocate() }
-    let shared = SharedBuffer(pointer: storage)
+    var storage = [Double](repeating: .nan, count: seriesCount * n)
     // Batches are cut at absolute path indices that are multiples of the tile.
     let start = options.firstPath
     let end = start + n
@@ -182,25 +220,26 @@ public final class MonteCarlo: @unchecked Sendable {
     let done = Atomic<Int>(0)
     let workers = max(1, min(options.threads, batches.count))
     let batchList = batches
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-      let kernel = FlowKernel(model: model, kind: options.kernel, capacity: Self.tile)
-      var index = worker
-      while index < batchList.count {
-        let range = batchList[index]
-        var tileStart = range.lowerBound
-        while tileStart < range.upperBound {
-          let tileEnd = min(range.upperBound, (tileStart / Self.tile + 1) * Self.tile)
-          self.runTile(tileStart..<tileEnd, kernel: kernel, into: shared, base: start, stride: n)
-          tileStart = tileEnd
+    storage.withUnsafeMutableBufferPointer { buffer in
+      let shared = SharedBuffer(pointer: buffer)
+      DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        let kernel = FlowKernel(model: model, kind: options.kernel, capacity: Self.tile)
+        var index = worker
+        while index < batchList.count {
+          let range = batchList[index]
+          var tileStart = range.lowerBound
+          while tileStart < range.upperBound {
+            let tileEnd = min(range.upperBound, (tileStart / Self.tile + 1) * Self.tile)
+            self.runTile(tileStart..<tileEnd, kernel: kernel, into: shared, base: start, stride: n)
+            tileStart = tileEnd
+          }
+          let total = done.add(range.count, ordering: .relaxed).newValue
+          progress?(total)
+          index += workers
         }
-        let total = done.add(range.count, ordering: .relaxed).newValue
-        progress?(total)
-        index += workers
       }
     }
-    var series: [[Double]] = []
-    for k in 0..<seriesCount { series.append(Array(storage[(k * n)..<((k + 1) * n)])) }
-    return PathValues(firstPath: start, count: n, series: series)
+    return PathValues(firstPath: start, count: n, seriesCount: seriesCount, storage: storage)
   }
 
   /// The drawn inputs of one path.
@@ -387,7 +426,7 @@ public final class MonteCarlo: @unchecked Sendable {
       write(Self.quantities.count * ny + k, -(result0 + c0))
       let after = (result + c) - (result0 + c0)
       for i in interventions.indices {
-        let base = (Self.quantities.count + 1) * ny + i * 2 * ny
+        guard let base = interventionOffsets[i] else { continue }
         if let y = yields[i][k] {
           write(base + k, y)
           write(base + ny + k, yieldTotal == 0 ? 0 : after * y / yieldTotal)
@@ -458,7 +497,7 @@ extension MonteCarlo {
       if all == nil { all = next } else { all!.append(next) }
       let worst =
         years.compactMap { y in
-          series("\(precision.quantity)/\(y)").map { Summary(all!.series[$0]).se }
+          series("\(precision.quantity)/\(y)").map { Summary(all!.series($0)).se }
         }
         .max() ?? 0
       if worst < precision.target || all!.count >= precision.maxPaths { return all! }

@@ -48,9 +48,12 @@ public struct Summary: Equatable, Sendable {
   }
 
   /// Summarizes values (in path order).
+  public init(_ values: [Double]) { self.init(values[...]) }
+
+  /// Summarizes values (in path order).
   ///
   /// - Complexity: O(n log n) for the sort.
-  public init(_ values: [Double]) {
+  public init(_ values: ArraySlice<Double>) {
     let n = values.count
     count = n
     guard n > 0 else {
