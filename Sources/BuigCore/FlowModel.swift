@@ -154,6 +154,31 @@ public struct FlowModel: Sendable {
     priceFactor = price
   }
 
+  /// Expected remaining months on benefit from each transient state (on benefit, and recent
+  /// work, from which people may return): t = 1_ob + Q·t iterated to convergence (the absorbing
+  /// chain's fundamental matrix applied to the on-benefit indicator, N·1_ob = (I − Q)⁻¹·1_ob).
+  /// The engine solves the same system with LAPACK `dgesv`; tests hold the two to 1e-9.
+  ///
+  /// - Complexity: O(k·n²) for k iterations (until changes fall below 1e-15 relative).
+  public func expectedMonthsOnBenefit(maxIterations: Int = 1_000_000) -> [Double] {
+    let n = Self.workPartRecent + 1
+    let s = Self.stateCount
+    var t = [Double](repeating: 0, count: n)
+    var next = t
+    for _ in 0..<maxIterations {
+      var change = 0.0
+      for i in 0..<n {
+        var v = onBenefit[i]
+        for j in 0..<n { v += transition[i * s + j] * t[j] }
+        next[i] = v
+        change = max(change, abs(v - t[i]) / max(1, abs(v)))
+      }
+      swap(&t, &next)
+      if change < 1e-15 { break }
+    }
+    return t
+  }
+
   /// Whether every row of A is a probability distribution (entries in [0, 1], sum 1 within
   /// 1e-12), and the problems when not.
   public var problems: [String] {

@@ -305,26 +305,9 @@ public enum ExpectedDurations {
     return try LinearAlgebra.solve(a, n: n, b, columns: 1)
   }
 
-  /// The same by plain iteration: t ← 1_ob + Q·t until it changes less than 1e-13 relative
-  /// (the reference for tests).
-  public static func monthsByIteration(_ model: FlowModel, maxIterations: Int = 1_000_000)
-    -> [Double]
-  {
-    let n = FlowModel.workPartRecent + 1
-    let s = FlowModel.stateCount
-    var t = [Double](repeating: 0, count: n)
-    for _ in 0..<maxIterations {
-      var next = [Double](repeating: 0, count: n)
-      var change = 0.0
-      for i in 0..<n {
-        var v = model.onBenefit[i]
-        for j in 0..<n { v += model.transition[i * s + j] * t[j] }
-        next[i] = v
-        change = max(change, abs(v - t[i]) / max(1, abs(v)))
-      }
-      t = next
-      if change < 1e-15 { break }
-    }
-    return t
+  /// The same by plain iteration (`FlowModel.expectedMonthsOnBenefit`), the reference for
+  /// tests.
+  public static func monthsByIteration(_ model: FlowModel) -> [Double] {
+    model.expectedMonthsOnBenefit()
   }
 }

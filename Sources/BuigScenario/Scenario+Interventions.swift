@@ -48,7 +48,8 @@ extension ScenarioReader {
     "id", "name", "kind", "preset", "source", "notes", "duration", "costs", "yields",
     "costComponents",
     "caseloadEffects", "activeYears", "intake", "programmeYears", "successRate", "deadweight",
-    "exitTiming", "savingPerSuccess", "retention", "firstYear", "repeatEveryYears", "peakSaving",
+    "exitTiming", "savingPerSuccess", "retention", "fromState", "firstYear", "repeatEveryYears",
+    "peakSaving",
     "firstYearFraction", "decayPerYear", "costPerRound",
   ]
 
@@ -100,7 +101,7 @@ extension ScenarioReader {
       "mechanistic": [
         "activeYears", "intake", "programmeYears", "successRate", "deadweight", "exitTiming",
         "savingPerSuccess",
-        "retention", "costs",
+        "retention", "fromState", "costs",
       ],
       "screening": [
         "firstYear", "repeatEveryYears", "peakSaving", "firstYearFraction", "decayPerYear",
@@ -243,7 +244,33 @@ extension ScenarioReader {
     )
     let saving = number(
       o, "savingPerSuccess", "EUR per household per year", Self.pricePerHousehold, "EUR")
-    let retention = number(o, "retention", "a share per year (0 to 1)", Self.fraction, default: 1)
+    var retention = number(o, "retention", "a share per year (0 to 1)", Self.fraction, default: 1)
+    if let f = o.optional("fromState"), let fo = f.object(keys: ["rung", "band"]) {
+      let rung = fo.required("rung", "a rung of the ontwikkelladder (1 to 7)")?.int(
+        in: 1...FlowModel.rungs)
+      let band = fo.required("band", "a duration band (0: < 1 year, 1: 1-2, 2: 2-5, 3: > 5)")?.int(
+        in: 0...3)
+      fo.finish()
+      if o.has("retention") {
+        log.report(
+          o.path.appending("fromState"), expected: "either retention or fromState",
+          found: "both (fromState derives the retention)")
+      } else if let rung, let band, let model = flowModel {
+        // An extra exit from this state saves the months its household would still have spent on
+        // benefit: T expected months (the absorbing chain's fundamental matrix), so the avoided
+        // benefit survives each year with (1 − 1/T)^12.
+        let months = model.expectedMonthsOnBenefit()[FlowModel.state(rung: rung, band: band)]
+        let survival = pow(1 - 1 / months, 12)
+        retention = Decimal(string: String(format: "%.6f", survival))
+        trail.add(
+          Provenance(
+            path: o.path.appending("retention").description,
+            value: String(format: "%.6f", survival),
+            source:
+              "the flow model's expected remaining months on benefit in rung \(rung), band \(band)",
+            note: "T = \(String(format: "%.1f", months)) months; retention = (1 - 1/T)^12"))
+      }
+    }
     var fixed: Decimal = 0
     var perParticipant: Decimal = 0
     var perSuccess: Decimal = 0

@@ -92,6 +92,9 @@ final class ScenarioReader {
   let builtIn: RuleTable
   let trail = AuditTrail()
   var years: [Int] = []
+  /// The scenario's flow model, once read (mechanistic interventions may take their retention
+  /// from its expected durations).
+  var flowModel: FlowModel?
 
   init(log: IssueLog, builtIn: RuleTable) {
     self.log = log
@@ -195,8 +198,9 @@ final class ScenarioReader {
         given[year] = readAttribution(reader, budget: budgetMap[year], rules: rules)
       }
     }
-    let interventions = readInterventions(o.optional("interventions"))
     let flows = readFlows(o.optional("flows"))
+    flowModel = flows.map { FlowModel($0.0) }
+    let interventions = readInterventions(o.optional("interventions"))
     let (inputs, targets, rows, repair) = readUncertainty(
       o.optional("uncertainty"), o.optional("correlation"), interventions: interventions)
     let seed = o.optional("seed")?.int(in: 0...Int(Int32.max)).map { UInt64($0) } ?? 1

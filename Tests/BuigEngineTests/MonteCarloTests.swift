@@ -282,3 +282,35 @@ struct MonteCarloTests {
     Issue.record("no path with a strong economic turn in 200 paths")
   }
 }
+
+@Suite("Expected durations in interventions")
+struct DurationRetentionTests {
+  @Test func fromStateTakesTheRetentionFromTheFundamentalMatrix() throws {
+    let s = try scenario("van-bijstand-naar-baan-2019")
+    guard case .mechanistic(let m) = try #require(s.input.interventions.first).kind else {
+      Issue.record("not mechanistic")
+      return
+    }
+    let months = try ExpectedDurations.months(FlowModel(s.stochastic.flows))
+    let t = months[FlowModel.state(rung: 3, band: 2)]
+    let expected = pow(1 - 1 / t, 12)
+    #expect(abs(NSDecimalNumber(decimal: m.retention).doubleValue - expected) < 1e-6)
+    #expect(
+      s.trail.contains {
+        $0.path == "interventions[0].retention" && ($0.note ?? "").contains("T = ")
+      })
+  }
+
+  @Test func retentionAndFromStateTogetherAreRefused() throws {
+    do {
+      _ = try scenario("van-bijstand-naar-baan-2019") { o in
+        var list = o["interventions"] as! [[String: Any]]
+        list[0]["retention"] = 0.5
+        o["interventions"] = list
+      }
+      Issue.record("accepted both")
+    } catch let e as InputIssues {
+      #expect(e.issues.contains { $0.path == "interventions[0].fromState" })
+    }
+  }
+}
