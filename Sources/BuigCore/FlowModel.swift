@@ -58,6 +58,9 @@ public struct FlowModel: Sendable {
   public let ladderDelta: [Double]
   /// How one household of inflow spreads over the states (sums to 1).
   public let inflowShape: [Double]
+  /// Relative change of the total inflow per unit of the conjunctuur index: the sources'
+  /// elasticities weighted by their shares.
+  public let inflowElasticity: Double
   /// How the initial caseload spreads over the states (sums to 1).
   public let initialShape: [Double]
   /// 1 for on-benefit states, 0 for exits.
@@ -135,9 +138,19 @@ public struct FlowModel: Sendable {
     ladderDelta = ladder
     maxWorkScalar = maxWork
     maxLadderScalar = maxLadder
+    // Inflow: each source's share spread over the rungs by its own profile, all at < 1 year.
     var inflow = [Double](repeating: 0, count: s)
-    for r in 1...Self.rungs { inflow[Self.state(rung: r, band: 0)] = p.inflowRungShares[r - 1] }
-    inflowShape = inflow.map { $0 / inflow.reduce(0, +) }
+    let totalShare = p.inflowSources.reduce(0) { $0 + $1.share }
+    for source in p.inflowSources {
+      let profile = source.rungShares.reduce(0, +)
+      for r in 1...Self.rungs {
+        inflow[Self.state(rung: r, band: 0)] +=
+          source.share / totalShare * source.rungShares[r - 1] / profile
+      }
+    }
+    inflowShape = inflow
+    inflowElasticity =
+      p.inflowSources.reduce(0) { $0 + $1.share * $1.economyElasticity } / totalShare
     var initial = [Double](repeating: 0, count: s)
     for r in 1...Self.rungs {
       for b in 0..<Self.bands {
@@ -226,8 +239,9 @@ public struct FlowParameters: Equatable, Sendable {
   public var initialRungShares: [Double]
   /// Initial caseload by duration band (shares).
   public var initialDurationShares: [Double]
-  /// Inflow by rung (shares), all into band < 1 year.
-  public var inflowRungShares: [Double]
+  /// Where inflow comes from (WW, school leavers, vergunninghouders, other), each with its
+  /// share, its spread over the rungs and its response to the economy.
+  public var inflowSources: [InflowSource]
   /// Net price by rung relative to the average (rung 6 works part-time, so costs less).
   public var priceFactors: [Double]
 
@@ -238,7 +252,7 @@ public struct FlowParameters: Equatable, Sendable {
     durationFactor: [Double], durationProgressionPerMonth: [Double], ladderUpPerMonth: [Double],
     ladderDownPerMonth: [Double], returnFromWorkPerMonth: Double, returnRung: Int,
     workBecomesDurablePerMonth: Double,
-    initialRungShares: [Double], initialDurationShares: [Double], inflowRungShares: [Double],
+    initialRungShares: [Double], initialDurationShares: [Double], inflowSources: [InflowSource],
     priceFactors: [Double]
   ) {
     self.exitToWorkPerMonth = exitToWorkPerMonth
@@ -254,7 +268,7 @@ public struct FlowParameters: Equatable, Sendable {
     self.workBecomesDurablePerMonth = workBecomesDurablePerMonth
     self.initialRungShares = initialRungShares
     self.initialDurationShares = initialDurationShares
-    self.inflowRungShares = inflowRungShares
+    self.inflowSources = inflowSources
     self.priceFactors = priceFactors
   }
 
@@ -263,19 +277,38 @@ public struct FlowParameters: Equatable, Sendable {
     "exitToWorkPerMonth": 7, "fullTimeShare": 7, "exitToSchoolPerMonth": 7, "durationFactor": 4,
     "durationProgressionPerMonth": 3, "ladderUpPerMonth": 6, "ladderDownPerMonth": 6,
     "initialRungShares": 7,
-    "initialDurationShares": 4, "inflowRungShares": 7, "priceFactors": 7,
+    "initialDurationShares": 4, "priceFactors": 7,
   ]
 }
 
+/// One source of inflow into bijstand.
+public struct InflowSource: Equatable, Sendable {
+  /// `ww`, `schoolLeavers`, `vergunninghouders`, `other`.
+  public var name: String
+  /// Its share of the inflow (relative; the shares need not sum to 1).
+  public var share: Double
+  /// How its newcomers spread over the rungs (relative, 7 numbers).
+  public var rungShares: [Double]
+  /// Relative change of its inflow per unit of the conjunctuur index.
+  public var economyElasticity: Double
+
+  /// A source.
+  public init(name: String, share: Double, rungShares: [Double], economyElasticity: Double) {
+    self.name = name
+    self.share = share
+    self.rungShares = rungShares
+    self.economyElasticity = economyElasticity
+  }
+}
+
 /// The economy: a conjunctuur index per path, c_y = φ·c_{y−1} + σ·ε_y (c > 0: more unemployment
-/// than expected), that moves local inflow and work exits and the national caseload together.
+/// than expected), that moves local inflow (by each source's elasticity), work exits and the
+/// national caseload together.
 public struct EconomyModel: Equatable, Sendable {
   /// Persistence φ of the AR(1) index (0…0.99).
   public var persistence: Double
   /// Standard deviation σ of the yearly innovation.
   public var innovationSD: Double
-  /// Relative change of the local inflow per unit of c: inflow × (1 + β_in·c).
-  public var inflowElasticity: Double
   /// Relative change of work exits per unit of c: exits × (1 − β_ex·c).
   public var workExitElasticity: Double
   /// Relative change of the national caseload per unit of c, which the macrobudget (set from
@@ -286,12 +319,11 @@ public struct EconomyModel: Equatable, Sendable {
 
   /// An economy.
   public init(
-    persistence: Double, innovationSD: Double, inflowElasticity: Double, workExitElasticity: Double,
+    persistence: Double, innovationSD: Double, workExitElasticity: Double,
     nationalCaseloadElasticity: Double, macrobudgetGrowth: Double
   ) {
     self.persistence = persistence
     self.innovationSD = innovationSD
-    self.inflowElasticity = inflowElasticity
     self.workExitElasticity = workExitElasticity
     self.nationalCaseloadElasticity = nationalCaseloadElasticity
     self.macrobudgetGrowth = macrobudgetGrowth
@@ -299,7 +331,7 @@ public struct EconomyModel: Equatable, Sendable {
 
   /// No economic shocks.
   public static let none = EconomyModel(
-    persistence: 0, innovationSD: 0, inflowElasticity: 0, workExitElasticity: 0,
+    persistence: 0, innovationSD: 0, workExitElasticity: 0,
     nationalCaseloadElasticity: 0,
     macrobudgetGrowth: 0)
 }

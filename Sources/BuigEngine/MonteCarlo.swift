@@ -314,7 +314,7 @@ public final class MonteCarlo: @unchecked Sendable {
         input.workScalar[p * ny + y] = min(
           max(work * max(0, 1 - e.workExitElasticity * c) - 1, -1), model.maxWorkScalar)
         input.inflow[p * ny + y] =
-          calibration.inflow[y] * inflow * max(0, 1 + e.inflowElasticity * c)
+          calibration.inflow[y] * inflow * max(0, 1 + model.inflowElasticity * c)
       }
     }
     let chain = kernel.run(input)

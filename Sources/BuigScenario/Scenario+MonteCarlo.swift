@@ -19,14 +19,13 @@ extension ScenarioReader {
     "exitToWorkPerMonth", "fullTimeShare", "exitToSchoolPerMonth", "durationFactor",
     "durationProgressionPerMonth",
     "ladderUpPerMonth", "ladderDownPerMonth", "initialRungShares", "initialDurationShares",
-    "inflowRungShares",
     "priceFactors",
   ]
   static let flowScalarKeys = [
     "exitOtherPerMonth", "returnFromWorkPerMonth", "returnRung", "workBecomesDurablePerMonth",
   ]
   static let economyKeys = [
-    "persistence", "innovationSD", "inflowElasticity", "workExitElasticity",
+    "persistence", "innovationSD", "workExitElasticity",
     "nationalCaseloadElasticity",
     "macrobudgetGrowth",
   ]
@@ -91,9 +90,10 @@ extension ScenarioReader {
     }
     var fromScenario: Set<String> = []
     if let f = scenarioFlows,
-      let o = f.object(keys: Self.flowArrayKeys + Self.flowScalarKeys + ["economy"])
+      let o = f.object(
+        keys: Self.flowArrayKeys + Self.flowScalarKeys + ["inflowSources", "economy"])
     {
-      for key in Self.flowArrayKeys + Self.flowScalarKeys {
+      for key in Self.flowArrayKeys + Self.flowScalarKeys + ["inflowSources"] {
         if let r = o.optional(key) {
           merged[key] = r
           fromScenario.insert(key)
@@ -135,10 +135,11 @@ extension ScenarioReader {
       let durable = scalar("workBecomesDurablePerMonth", p),
       let initialRung = array("initialRungShares", positive),
       let initialDuration = array("initialDurationShares", positive),
-      let inflow = array("inflowRungShares", positive),
+      let inflow = merged["inflowSources"].flatMap({
+        inflowSources($0, record: fromScenario.contains("inflowSources"))
+      }),
       let price = array("priceFactors", 0...10),
       let phi = econ("persistence", 0...0.99), let sd = econ("innovationSD", 0...10),
-      let inflowE = econ("inflowElasticity", -1...1),
       let workE = econ("workExitElasticity", -1...1),
       let national = econ("nationalCaseloadElasticity", -1...1),
       let growth = econ("macrobudgetGrowth", -0.5...1)
@@ -149,7 +150,7 @@ extension ScenarioReader {
     for i in defaultLog.issues { log.report(i) }
     for (key, values) in [
       ("initialRungShares", initialRung), ("initialDurationShares", initialDuration),
-      ("inflowRungShares", inflow),
+      ("inflowSources", inflow.map(\.share)),
     ]
     where values.reduce(0, +) <= 0 {
       log.report(
@@ -164,7 +165,7 @@ extension ScenarioReader {
       ladderDownPerMonth: down,
       returnFromWorkPerMonth: back, returnRung: Int(rung), workBecomesDurablePerMonth: durable,
       initialRungShares: initialRung, initialDurationShares: initialDuration,
-      inflowRungShares: inflow,
+      inflowSources: inflow,
       priceFactors: price)
     let model = FlowModel(params)
     for problem in model.problems {
@@ -175,9 +176,56 @@ extension ScenarioReader {
     return (
       params,
       EconomyModel(
-        persistence: phi, innovationSD: sd, inflowElasticity: inflowE, workExitElasticity: workE,
+        persistence: phi, innovationSD: sd, workExitElasticity: workE,
         nationalCaseloadElasticity: national, macrobudgetGrowth: growth)
     )
+  }
+
+  /// Reads the inflow sources: an array (plain, or `{"value": [...], "source", "note"}`) of
+  /// `{"source": name, "share": number, "rungShares": [7 numbers], "economyElasticity": number}`.
+  func inflowSources(_ r: JSONReader, record: Bool) -> [InflowSource]? {
+    var items = r
+    var note: String?
+    var source: String?
+    if case .object = r.value {
+      guard let o = r.object(keys: ["value", "source", "note"]) else { return nil }
+      defer { o.finish() }
+      source = o.optional("source")?.string()
+      note = o.optional("note")?.string()
+      guard let v = o.required("value", "an array of inflow sources") else { return nil }
+      items = v
+    }
+    guard let list = items.array(minCount: 1) else { return nil }
+    var out: [InflowSource] = []
+    for item in list {
+      guard let o = item.object(keys: ["source", "share", "rungShares", "economyElasticity"]) else {
+        continue
+      }
+      let name = o.required("source", "a name (ww, schoolLeavers, vergunninghouders, other)")?
+        .string(nonEmpty: true)
+      let share = o.required("share", "a share of the inflow")?.double(in: 0...100)
+      let rungs = o.required("rungShares", "7 shares by rung").flatMap {
+        sourcedArray($0, count: 7, range: 0...100, record: false)
+      }
+      let elasticity = o.required("economyElasticity", "a relative change per unit of the index")?
+        .double(in: -1...1)
+      o.finish()
+      if let rungs, rungs.reduce(0, +) <= 0 {
+        log.report(
+          o.path.appending("rungShares"), expected: "shares with a positive sum", found: "all zero")
+        continue
+      }
+      guard let name, let share, let rungs, let elasticity else { continue }
+      if record {
+        trail.add(
+          Provenance(
+            path: o.path.appending("share").description, value: "\(share)", source: source,
+            note: note))
+      }
+      out.append(
+        InflowSource(name: name, share: share, rungShares: rungs, economyElasticity: elasticity))
+    }
+    return out.count == list.count ? out : nil
   }
 
   /// Reads a distribution object.
