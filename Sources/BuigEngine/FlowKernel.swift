@@ -167,51 +167,60 @@ public final class FlowKernel {
       w.withUnsafeMutableBufferPointer { wp in
         acc.withUnsafeMutableBufferPointer { ap in
           combined.withUnsafeBufferPointer { cp in
-            for p in 0..<t {
-              for j in 0..<s { xp[p * s + j] = input.initial[p] * initialShape[j] }
-            }
-            for y in 0..<years {
-              for k in 0..<(t * s) { ap[k] = 0 }
-              for _ in 0..<12 {
-                switch kind {
-                case .blas:
-                  cblas_dgemm(
-                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(t), Int32(3 * s), Int32(s), 1,
-                    xp.baseAddress,
-                    Int32(s), cp.baseAddress, Int32(3 * s), 0, wp.baseAddress, Int32(3 * s))
-                case .reference:
-                  Self.referenceProduct(
-                    xp.baseAddress!, cp.baseAddress!, wp.baseAddress!, rows: t, s: s)
-                }
-                for p in 0..<t {
-                  let sw = input.workScalar[p * years + y]
-                  let sl = input.ladderScalar[p]
-                  let f = input.inflow[p * years + y]
-                  let row = p * 3 * s
-                  for j in 0..<s {
-                    let v =
-                      wp[row + j] + sw * wp[row + s + j] + sl * wp[row + 2 * s + j] + f * shape[j]
-                    xp[p * s + j] = v
-                    ap[p * s + j] += v
+            shape.withUnsafeBufferPointer { vpb in
+              let vp = vpb.baseAddress!
+              for p in 0..<t {
+                for j in 0..<s { xp[p * s + j] = input.initial[p] * initialShape[j] }
+              }
+              for y in 0..<years {
+                for k in 0..<(t * s) { ap[k] = 0 }
+                for _ in 0..<12 {
+                  switch kind {
+                  case .blas:
+                    cblas_dgemm(
+                      CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(t), Int32(3 * s), Int32(s),
+                      1,
+                      xp.baseAddress,
+                      Int32(s), cp.baseAddress, Int32(3 * s), 0, wp.baseAddress, Int32(3 * s))
+                  case .reference:
+                    Self.referenceProduct(
+                      xp.baseAddress!, cp.baseAddress!, wp.baseAddress!, rows: t, s: s)
+                  }
+                  // Y = W_A + s_work·W_Δw + s_ladder·W_Δl + inflow·v, row by row, on raw
+                  // pointers so that the loop vectorizes; the stocks add up for the year.
+                  for p in 0..<t {
+                    let sw = input.workScalar[p * years + y]
+                    let sl = input.ladderScalar[p]
+                    let f = input.inflow[p * years + y]
+                    let w0 = wp.baseAddress! + p * 3 * s
+                    let w1 = w0 + s
+                    let w2 = w1 + s
+                    let xr = xp.baseAddress! + p * s
+                    let ar = ap.baseAddress! + p * s
+                    for j in 0..<s {
+                      let v = w0[j] + sw * w1[j] + sl * w2[j] + f * vp[j]
+                      xr[j] = v
+                      ar[j] += v
+                    }
                   }
                 }
-              }
-              // Annual averages: (Σ months of the stocks)·[onBenefit | price] / 12.
-              for p in 0..<t {
-                var ob = 0.0
-                var pr = 0.0
-                for j in 0..<s {
-                  ob += ap[p * s + j] * readout[j * 2]
-                  pr += ap[p * s + j] * readout[j * 2 + 1]
+                // Annual averages: (Σ months of the stocks)·[onBenefit | price] / 12.
+                for p in 0..<t {
+                  var ob = 0.0
+                  var pr = 0.0
+                  for j in 0..<s {
+                    ob += ap[p * s + j] * readout[j * 2]
+                    pr += ap[p * s + j] * readout[j * 2 + 1]
+                  }
+                  out.onBenefit[p * years + y] = ob / 12
+                  out.priced[p * years + y] = pr / 12
                 }
-                out.onBenefit[p * years + y] = ob / 12
-                out.priced[p * years + y] = pr / 12
               }
-            }
-            for p in 0..<t {
-              var total = 0.0
-              for j in 0..<s { total += xp[p * s + j] }
-              out.finalTotal[p] = total
+              for p in 0..<t {
+                var total = 0.0
+                for j in 0..<s { total += xp[p * s + j] }
+                out.finalTotal[p] = total
+              }
             }
           }
         }

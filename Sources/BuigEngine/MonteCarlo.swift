@@ -138,6 +138,13 @@ public final class MonteCarlo: @unchecked Sendable {
   let slots: [UInt32]
   let correlated: [Int]  // indices of uncertain inputs in correlation order
   let interventionOffsets: [Int?]  // first series of each intervention; nil for p.m.
+  // The deterministic figures a path scales, converted to Double once.
+  let detBudget: [Double]
+  let detBaseSpending: [Double]
+  let detBaseCaseload: [Double]
+  let priorDouble: [Int: Double]
+  let mechanistic: [MechanisticValues<Double>?]
+  let fixedEffects: [[(cost: Double, yield: Double?, households: Double)]]
 
   /// Sets up a run: calibrates the flow model to the scenario's caseload, factors the
   /// correlation matrix, solves the expected durations.
@@ -189,6 +196,19 @@ public final class MonteCarlo: @unchecked Sendable {
     }
     seriesNames = names
     interventionOffsets = offsets
+    detBudget = projection.years.map { $0.budget.budget.euros.double }
+    detBaseSpending = projection.years.map { $0.baselineSpending.euros.double }
+    detBaseCaseload = projection.years.map { $0.baselineCaseload.double }
+    priorDouble = input.priorResults.mapValues { $0.euros.double }
+    mechanistic = input.interventions.map { i in
+      if case .mechanistic(let m) = i.kind { MechanisticValues<Double>(m) } else { nil }
+    }
+    fixedEffects = input.interventions.map { i in
+      input.years.map { y in
+        let e = i.effect(in: y)
+        return (e.cost.euros.double, e.yield.map { $0.euros.double }, e.caseloadEffect.double)
+      }
+    }
   }
 
   /// The index of a series by name.
@@ -354,58 +374,60 @@ public final class MonteCarlo: @unchecked Sendable {
     let e = spec.economy
     let macro = macroFactors(d)
     let priceMult = value(d, .netPrice) ?? 1
-    var results: [Int: Double] = input.priorResults.mapValues { $0.euros.double }
+    let firstYear = years[0]
+    // Results of this path (with and without the package), by year offset; years before the
+    // horizon come from the scenario.
+    var results = [Double](repeating: .nan, count: ny)
     var baselineResults = results
     func write(_ k: Int, _ v: Double) { out.pointer[k * stride + column] = v }
-    // Interventions' yields, costs and households per year.
-    var yields = [[Double?]](repeating: [], count: interventions.count)
-    var costs = [[Double]](repeating: [], count: interventions.count)
-    var households = [[Double]](repeating: [], count: interventions.count)
+    // Interventions' yields, costs and households, flat: [intervention · ny + year].
+    let count = interventions.count
+    var yields = [Double](repeating: 0, count: count * ny)
+    var quantified = [Bool](repeating: true, count: count)
+    var costs = [Double](repeating: 0, count: count * ny)
+    var households = [Double](repeating: 0, count: count * ny)
     for (i, iv) in interventions.enumerated() {
-      switch iv.kind {
-      case .mechanistic(let m):
-        var v = MechanisticValues<Double>(m)
+      if var v = mechanistic[i] {
         if let x = value(d, .intervention(id: iv.id, field: .successRate)) { v.successRate = x }
         if let x = value(d, .intervention(id: iv.id, field: .savingPerSuccess)) { v.saving = x }
         if let x = value(d, .intervention(id: iv.id, field: .retention)) { v.retention = x }
         if let x = value(d, .intervention(id: iv.id, field: .deadweight)) { v.deadweight = x }
-        let firstYear = years[0]
         let factor: (Int) -> Double = { year in
           let y = year - firstYear
           guard y >= 0 && y < ny else { return 1 }
           return max(0, 1 - e.workExitElasticity * d.economy[y])
         }
-        for y in years {
+        for (k, y) in years.enumerated() {
           let r = v.effect(in: y, factor: factor)
-          yields[i].append(r.yield)
-          costs[i].append(r.cost)
-          households[i].append(r.households)
+          yields[i * ny + k] = r.yield
+          costs[i * ny + k] = r.cost
+          households[i * ny + k] = r.households
         }
-      default:
+      } else {
         let mult = value(d, .intervention(id: iv.id, field: .yield)) ?? 1
-        for y in years {
-          let r = iv.effect(in: y)
-          yields[i].append(r.yield.map { $0.euros.double * mult })
-          costs[i].append(r.cost.euros.double)
-          households[i].append(r.caseloadEffect.double)
+        for k in 0..<ny {
+          let f = fixedEffects[i][k]
+          if let y = f.yield { yields[i * ny + k] = y * mult } else { quantified[i] = false }
+          costs[i * ny + k] = f.cost
+          households[i * ny + k] = f.households
         }
       }
     }
-    for (k, year) in years.enumerated() {
-      let py = projection.years[k]
+    for k in 0..<ny {
+      let year = firstYear + k
       let chainRatio = calibration.onBenefit[k] == 0 ? 1 : onBenefit[k] / calibration.onBenefit[k]
       let priceRatio = calibration.priced[k] == 0 ? 1 : priced[k] / calibration.priced[k]
-      let baseCaseload = py.baselineCaseload.double * chainRatio
-      let baseSpending = py.baselineSpending.euros.double * priceRatio * priceMult
+      let baseCaseload = detBaseCaseload[k] * chainRatio
+      let baseSpending = detBaseSpending[k] * priceRatio * priceMult
       var yieldTotal = 0.0
       var costTotal = 0.0
       var off = 0.0
-      for i in interventions.indices {
-        yieldTotal += yields[i][k] ?? 0
-        costTotal += costs[i][k]
-        off += households[i][k]
+      for i in 0..<count {
+        yieldTotal += yields[i * ny + k]
+        costTotal += costs[i * ny + k]
+        off += households[i * ny + k]
       }
-      let budget = py.budget.budget.euros.double * macro[k]
+      let budget = detBudget[k] * macro[k]
       let spending = baseSpending - yieldTotal
       let result = budget - spending
       let result0 = budget - baseSpending
@@ -417,33 +439,44 @@ public final class MonteCarlo: @unchecked Sendable {
         c0 = schedule.compensation(
           deficit: -result0, budget: budget, priors: priors(year, schedule, baselineResults))
       }
-      results[year] = result
-      baselineResults[year] = result0
-      let values = [
-        budget, spending, result, c, -(result + c), baseCaseload - off, costTotal, yieldTotal,
-      ]
-      for (q, v) in values.enumerated() { write(q * ny + k, v) }
+      results[k] = result
+      baselineResults[k] = result0
+      write(0 * ny + k, budget)
+      write(1 * ny + k, spending)
+      write(2 * ny + k, result)
+      write(3 * ny + k, c)
+      write(4 * ny + k, -(result + c))
+      write(5 * ny + k, baseCaseload - off)
+      write(6 * ny + k, costTotal)
+      write(7 * ny + k, yieldTotal)
       write(Self.quantities.count * ny + k, -(result0 + c0))
       let after = (result + c) - (result0 + c0)
-      for i in interventions.indices {
+      for i in 0..<count where quantified[i] {
         guard let base = interventionOffsets[i] else { continue }
-        if let y = yields[i][k] {
-          write(base + k, y)
-          write(base + ny + k, yieldTotal == 0 ? 0 : after * y / yieldTotal)
-        }
+        let y = yields[i * ny + k]
+        write(base + k, y)
+        write(base + ny + k, yieldTotal == 0 ? 0 : after * y / yieldTotal)
       }
     }
   }
 
-  func priors(_ year: Int, _ schedule: VangnetSchedule<Double>, _ results: [Int: Double])
-    -> [Double]?
-  {
+  /// The results of the years the schedule's conditions need (oldest first) from the path's own
+  /// results (by year offset) and the scenario's earlier results, or `nil` when one is unknown.
+  func priors(_ year: Int, _ schedule: VangnetSchedule<Double>, _ results: [Double]) -> [Double]? {
     let k = schedule.priorYearsNeeded
     guard k > 0 else { return nil }
     var out: [Double] = []
+    out.reserveCapacity(k)
     for y in (year - k)..<year {
-      guard let r = results[y] else { return nil }
-      out.append(r)
+      let offset = y - years[0]
+      if offset >= 0 {
+        let r = results[offset]
+        if r.isNaN { return nil }
+        out.append(r)
+      } else {
+        guard let r = priorDouble[y] else { return nil }
+        out.append(r)
+      }
     }
     return out
   }

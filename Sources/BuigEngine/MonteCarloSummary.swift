@@ -1,5 +1,11 @@
 import BuigCore
+import Dispatch
 import Foundation
+
+/// Slots that workers fill, one each.
+struct SummarySlots: @unchecked Sendable {
+  let pointer: UnsafeMutableBufferPointer<Summary?>
+}
 
 /// The statistics of a Monte Carlo run, computed from all path values in path order: the same
 /// values give the same bits however the run was split into batches, threads or shards.
@@ -17,11 +23,21 @@ public struct MonteCarloSummary: Sendable {
   /// Computes the statistics of `values` (all paths of a run).
   public init(_ mc: MonteCarlo, _ values: PathValues, netBurdenLimit: Double?) {
     paths = values.count
+    // Each series is summarized on its own (sorting dominates), in parallel; the result does
+    // not depend on the order.
+    let count = mc.seriesNames.count
+    let results = UnsafeMutableBufferPointer<Summary?>.allocate(capacity: count)
+    results.initialize(repeating: nil)
+    defer { results.deallocate() }
+    let shared = SummarySlots(pointer: results)
+    DispatchQueue.concurrentPerform(iterations: count) { k in
+      let v = values.series(k)
+      guard !v.contains(where: { $0.isNaN }) else { return }
+      shared.pointer[k] = Summary(v)
+    }
     var series: [String: Summary] = [:]
     for (k, name) in mc.seriesNames.enumerated() {
-      let v = values.series[k]
-      if v.contains(where: { $0.isNaN }) { continue }  // p.m. items have no yield
-      series[name] = Summary(v)
+      if let s = results[k] { series[name] = s }
     }
     self.series = series
     var deficit: [Int: (Double, Exceedance)] = [:]
