@@ -40,3 +40,22 @@ lint:
 
 format:
 	swift format -i -r Sources Tests Package.swift
+
+# Benchmarks (Benchmarks/README.md): a nested package, so the root package never depends on it.
+#   make bench         the full suite in interleaved rounds; writes Benchmarks/results/latest.json
+#   make bench-smoke   every benchmark once on tiny sizes, with all its correctness checks
+# NumPy (for the NumPy peer) and threadpoolctl (to log NumPy's BLAS kernel) come from pip.
+BENCH_PYDEPS = (python3 -c 'import numpy' 2>/dev/null || python3 -m pip install --quiet numpy) && \
+  (python3 -c 'import threadpoolctl' 2>/dev/null || python3 -m pip install --quiet threadpoolctl || \
+  echo "threadpoolctl not installed: NumPy's BLAS kernel will not be logged")
+
+.PHONY: bench bench-smoke
+bench: build
+	@$(BENCH_PYDEPS)
+	swift build -c release --package-path Benchmarks
+	Benchmarks/.build/release/buig-bench --root . --wait-quiet 120
+
+bench-smoke: build
+	@$(BENCH_PYDEPS)
+	swift build -c release --package-path Benchmarks
+	Benchmarks/.build/release/buig-bench --root . --smoke

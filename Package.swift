@@ -8,6 +8,7 @@ let package = Package(
     .executable(name: "buig", targets: ["buig"]),
     .library(name: "BuigCore", targets: ["BuigCore"]),
     .library(name: "BuigEngine", targets: ["BuigEngine"]),
+    .library(name: "BuigScenario", targets: ["BuigScenario"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")

@@ -17,11 +17,14 @@ let package = Package(
       pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev", "pkg-config"])]
     ),
+    // Runs one command and reports its own wall time, CPU time and peak memory (see main.c).
+    .executableTarget(name: "buig-bench-launch"),
     .executableTarget(
       name: "buig-bench",
       dependencies: [
         .product(name: "BuigEngine", package: "buig"),
         .product(name: "BuigCore", package: "buig"),
+        .product(name: "BuigScenario", package: "buig"),
         "BenchBLAS",
       ]
     ),

@@ -238,14 +238,18 @@ public final class MonteCarlo: @unchecked Sendable {
       b = next
     }
     let done = Atomic<Int>(0)
+    // Workers take the next batch as they finish one, so a slower core does not hold the other
+    // up; which worker runs a batch does not change its numbers.
+    let next = Atomic<Int>(0)
     let workers = max(1, min(options.threads, batches.count))
     let batchList = batches
     storage.withUnsafeMutableBufferPointer { buffer in
       let shared = SharedBuffer(pointer: buffer)
-      DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      DispatchQueue.concurrentPerform(iterations: workers) { _ in
         let kernel = FlowKernel(model: model, kind: options.kernel, capacity: Self.tile)
-        var index = worker
-        while index < batchList.count {
+        while true {
+          let index = next.add(1, ordering: .relaxed).oldValue
+          guard index < batchList.count else { break }
           let range = batchList[index]
           var tileStart = range.lowerBound
           while tileStart < range.upperBound {
@@ -255,7 +259,6 @@ public final class MonteCarlo: @unchecked Sendable {
           }
           let total = done.add(range.count, ordering: .relaxed).newValue
           progress?(total)
-          index += workers
         }
       }
     }

@@ -67,3 +67,16 @@ enum JSON {
     return out + "\""
   }
 }
+
+/// A value from `JSONSerialization` as `JSON` (object keys sorted).
+func anyJSON(_ v: Any) -> JSON {
+  switch v {
+  case let b as Bool where type(of: v) == Bool.self: return .bool(b)
+  case let i as Int where type(of: v) == Int.self: return .int(i)
+  case let n as NSNumber: return .num(n.doubleValue)
+  case let s as String: return .string(s)
+  case let a as [Any]: return .array(a.map(anyJSON))
+  case let o as [String: Any]: return .object(o.keys.sorted().map { ($0, anyJSON(o[$0]!)) })
+  default: return .null
+  }
+}

@@ -4,46 +4,6 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// The default flow model (S = 34), read from the file the engine ships
-/// (`Sources/BuigScenario/Resources/flows.json`, relative to the package root).
-func defaultModel(root: String) throws -> FlowModel {
-  let path = root + "/Sources/BuigScenario/Resources/flows.json"
-  guard let data = FileManager.default.contents(atPath: path),
-    let top = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-  else { throw BenchFailure("cannot read the default flow model at \(path)") }
-  func value(_ key: String) throws -> Any {
-    guard let o = top[key] as? [String: Any], let v = o["value"] else {
-      throw BenchFailure("\(path): no value for \(key)")
-    }
-    return v
-  }
-  func list(_ key: String) throws -> [Double] {
-    guard let a = try value(key) as? [NSNumber] else { throw BenchFailure("\(path): \(key)") }
-    return a.map { $0.doubleValue }
-  }
-  func scalar(_ key: String) throws -> Double {
-    guard let a = try value(key) as? NSNumber else { throw BenchFailure("\(path): \(key)") }
-    return a.doubleValue
-  }
-  let p = FlowParameters(
-    exitToWorkPerMonth: try list("exitToWorkPerMonth"), fullTimeShare: try list("fullTimeShare"),
-    exitToSchoolPerMonth: try list("exitToSchoolPerMonth"),
-    exitOtherPerMonth: try scalar("exitOtherPerMonth"), durationFactor: try list("durationFactor"),
-    durationProgressionPerMonth: try list("durationProgressionPerMonth"),
-    ladderUpPerMonth: try list("ladderUpPerMonth"), ladderDownPerMonth: try list("ladderDownPerMonth"),
-    returnFromWorkPerMonth: try scalar("returnFromWorkPerMonth"),
-    returnRung: Int(try scalar("returnRung")),
-    workBecomesDurablePerMonth: try scalar("workBecomesDurablePerMonth"),
-    initialRungShares: try list("initialRungShares"),
-    initialDurationShares: try list("initialDurationShares"),
-    inflowRungShares: try list("inflowRungShares"), priceFactors: try list("priceFactors"))
-  let model = FlowModel(p)
-  guard model.problems.isEmpty else {
-    throw BenchFailure("the default flow model has problems: \(model.problems)")
-  }
-  return model
-}
-
 /// A random chain with `s` states: A = ½R₁ + ¼R₂ + ¼R₃ with R row-stochastic and random,
 /// Δ_work = ¼(R₄ − R₂) and Δ_ladder = ¼(R₅ − R₃), whose rows sum to 0. For scalars in [0, 1]
 /// every A + s_w·Δ_work + s_l·Δ_ladder is row-stochastic with no negative entry, so the stocks
@@ -103,9 +63,10 @@ final class KernelCase: @unchecked Sendable {
   /// accumulator stay in L2 for all months.
   var memoryBytesPerPath: Double { Double(8 * (4 * years + states + 3)) }
 
-  init(label: String, matrices: FlowKernel.Matrices, paths: Int, years: Int, work: ClosedRange<Double>,
-    ladder: ClosedRange<Double>, seed: UInt64)
-  {
+  init(
+    label: String, matrices: FlowKernel.Matrices, paths: Int, years: Int, work: ClosedRange<Double>,
+    ladder: ClosedRange<Double>, seed: UInt64
+  ) {
     self.label = label
     self.matrices = matrices
     self.paths = paths
@@ -168,9 +129,15 @@ final class KernelCase: @unchecked Sendable {
         if collect {
           let first = i * tileSize
           let t = self.tiles[i].paths
-          out.onBenefit.withUnsafeBufferPointer { (sob.p + first * y).update(from: $0.baseAddress!, count: t * y) }
-          out.priced.withUnsafeBufferPointer { (spr.p + first * y).update(from: $0.baseAddress!, count: t * y) }
-          out.finalTotal.withUnsafeBufferPointer { (sft.p + first).update(from: $0.baseAddress!, count: t) }
+          out.onBenefit.withUnsafeBufferPointer {
+            (sob.p + first * y).update(from: $0.baseAddress!, count: t * y)
+          }
+          out.priced.withUnsafeBufferPointer {
+            (spr.p + first * y).update(from: $0.baseAddress!, count: t * y)
+          }
+          out.finalTotal.withUnsafeBufferPointer {
+            (sft.p + first).update(from: $0.baseAddress!, count: t)
+          }
         }
       }
     }
@@ -228,7 +195,9 @@ func maxRelativeDifference(_ a: [Double], _ b: [Double]) -> Double {
 enum NPY {
   static func write(_ values: [Double], shape: [Int], to path: String) throws {
     precondition(shape.reduce(1, *) == values.count, "shape does not match the values")
-    let dims = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+    let dims =
+      shape.count == 1
+      ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
     var header = "{'descr': '<f8', 'fortran_order': False, 'shape': \(dims), }"
     // magic (6) + version (2) + length (2) + header + '\n' must be a multiple of 64.
     let total = 10 + header.utf8.count + 1
@@ -237,9 +206,62 @@ enum NPY {
     let len = UInt16(header.utf8.count)
     data.append(contentsOf: [UInt8(len & 0xff), UInt8(len >> 8)])
     data.append(contentsOf: Array(header.utf8))
-    values.withUnsafeBufferPointer { data.append(UnsafeBufferPointer(start: UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: UInt8.self), count: $0.count * 8)) }
+    values.withUnsafeBufferPointer {
+      data.append(
+        UnsafeBufferPointer(
+          start: UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: UInt8.self),
+          count: $0.count * 8))
+    }
     guard FileManager.default.createFile(atPath: path, contents: data) else {
       throw BenchFailure("cannot write \(path)")
     }
+  }
+}
+
+extension KernelCase {
+  /// The kernel's product alone: the same `cblas_dgemm` per tile-month (T×S times S×3S) over
+  /// the same tiles and workers, with no combine, accumulation or read-out. The ratio of the
+  /// kernel's rate to this one is the share of its time spent in its product.
+  func runProductOnly(workers: Int) -> Double {
+    BLASInfo.setThreads(1)
+    let s = states
+    let m = matrices
+    var c = [Double](repeating: 0, count: s * 3 * s)
+    for i in 0..<s {
+      for j in 0..<s {
+        c[i * 3 * s + j] = m.transition[i * s + j]
+        c[i * 3 * s + s + j] = m.workDelta[i * s + j]
+        c[i * 3 * s + 2 * s + j] = m.ladderDelta[i * s + j]
+      }
+    }
+    let combined = c
+    let next = Atomic<Int>(0)
+    let count = tiles.count
+    let tileSize = self.tileSize
+    let months = self.months
+    let t0 = now()
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+      let x = UnsafeMutablePointer<Double>.allocate(capacity: tileSize * s)
+      let w = UnsafeMutablePointer<Double>.allocate(capacity: tileSize * 3 * s)
+      defer {
+        x.deallocate()
+        w.deallocate()
+      }
+      while true {
+        let i = next.add(1, ordering: .relaxed).oldValue
+        if i >= count { break }
+        let input = self.tiles[i]
+        let t = input.paths
+        for p in 0..<t {
+          for j in 0..<s { x[p * s + j] = input.initial[p] * m.initialShape[j] }
+        }
+        combined.withUnsafeBufferPointer { cp in
+          for _ in 0..<months {
+            productOnly(x, cp.baseAddress!, w, rows: t, s: s)
+          }
+        }
+      }
+    }
+    return now() - t0
   }
 }

@@ -38,7 +38,8 @@ struct Machine {
     var os = "unknown"
     if let release = try? String(contentsOfFile: "/etc/os-release", encoding: .utf8) {
       for line in release.split(separator: "\n") where line.hasPrefix("PRETTY_NAME=") {
-        os = line.dropFirst("PRETTY_NAME=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        os = line.dropFirst("PRETTY_NAME=".count).trimmingCharacters(
+          in: CharacterSet(charactersIn: "\""))
       }
     }
     var u = utsname()
@@ -49,7 +50,8 @@ struct Machine {
     let formatter = ISO8601DateFormatter()
     formatter.formatOptions = [.withInternetDateTime]
     return Machine(
-      cores: ProcessInfo.processInfo.activeProcessorCount, cpuModel: field("model name") ?? "unknown",
+      cores: ProcessInfo.processInfo.activeProcessorCount,
+      cpuModel: field("model name") ?? "unknown",
       cpuFlags: wanted, memoryGiB: memKiB / 1024 / 1024, os: os, kernel: release,
       blasConfiguration: BLASInfo.configuration, blasCore: BLASInfo.coreName,
       coreTypeEnvironment: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
@@ -78,5 +80,47 @@ struct Machine {
       ("openblasCoretypeEnvironment", coreTypeEnvironment.map { .string($0) } ?? .null),
       ("date", .string(date)),
     ])
+  }
+}
+
+/// CPU time the whole machine spent busy, and the part of it that was this process and its
+/// children: the difference is other work on the machine during a measurement (another guest's
+/// steal time is counted apart).
+struct LoadMeter {
+  var machineBusy: Double
+  var steal: Double
+  var ours: Double
+  var wall: Double
+
+  static func read() -> LoadMeter {
+    let stat = (try? String(contentsOfFile: "/proc/stat", encoding: .utf8)) ?? ""
+    var busy = 0.0
+    var steal = 0.0
+    if let line = stat.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") }) {
+      let f = line.split(separator: " ").dropFirst().map { Double($0) ?? 0 }
+      // user nice system idle iowait irq softirq steal ...
+      if f.count >= 8 {
+        busy = (f[0] + f[1] + f[2] + f[5] + f[6]) / 100
+        steal = f[7] / 100
+      }
+    }
+    func cpu(_ who: Int32) -> Double {
+      var u = rusage()
+      getrusage(__rusage_who_t(who), &u)
+      return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) * 1e-6
+        + Double(u.ru_stime.tv_sec)
+        + Double(u.ru_stime.tv_usec) * 1e-6
+    }
+    return LoadMeter(
+      machineBusy: busy, steal: steal,
+      ours: cpu(RUSAGE_SELF.rawValue) + cpu(RUSAGE_CHILDREN.rawValue),
+      wall: now())
+  }
+
+  /// Cores' worth of other work and of steal time between `start` and `self`.
+  func since(_ start: LoadMeter) -> (other: Double, steal: Double) {
+    let wall = max(1e-9, self.wall - start.wall)
+    let other = max(0, (machineBusy - start.machineBusy) - (ours - start.ours)) / wall
+    return (other, (steal - start.steal) / wall)
   }
 }

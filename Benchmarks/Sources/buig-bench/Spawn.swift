@@ -28,10 +28,45 @@ struct BenchFailure: Error, CustomStringConvertible {
 /// Monotonic seconds.
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
 
+/// The launcher built beside this executable (`buig-bench-launch`, see its main.c).
+let launcherPath: String = {
+  let exe =
+    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+    ?? CommandLine.arguments[0]
+  return ((exe as NSString).deletingLastPathComponent as NSString)
+    .appendingPathComponent("buig-bench-launch")
+}()
+
 /// Runs `argv` (found on PATH) in the current directory with `environment` (the harness's own
-/// when nil), its output going to files under `scratch`, and waits for it with `wait4`, which
-/// gives the child's own peak memory rather than the largest of all children so far.
+/// when nil), its output going to files under `scratch`, through `buig-bench-launch`, which
+/// forks it from a small process and reports its wall time, CPU time and its own peak memory
+/// (`wait4`). Spawned straight from the harness, a child's peak memory would start from the
+/// harness's resident size.
 func spawn(_ argv: [String], environment: [String: String]? = nil, scratch: String) throws
+  -> ChildResult
+{
+  let reportPath = scratch + "/child.report"
+  try? FileManager.default.removeItem(atPath: reportPath)
+  let launched = try spawnDirect(
+    [launcherPath, reportPath] + argv, environment: environment, scratch: scratch)
+  guard launched.status == 0,
+    let report = try? String(contentsOfFile: reportPath, encoding: .utf8)
+  else {
+    throw BenchFailure("the launcher failed for \(argv.joined(separator: " ")): \(launched.stderr)")
+  }
+  let f = report.split(separator: " ").map {
+    String($0).trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+  guard f.count == 5, let code = Int32(f[0]), let wall = Double(f[1]), let user = Double(f[2]),
+    let sys = Double(f[3]), let peak = Int(f[4])
+  else { throw BenchFailure("unreadable launcher report: \(report)") }
+  return ChildResult(
+    status: code, seconds: wall, peakKiB: peak, cpuSeconds: user + sys, stdout: launched.stdout,
+    stderr: launched.stderr)
+}
+
+/// Runs `argv` with `posix_spawnp` and waits for it; `peakKiB` is not meaningful (see `spawn`).
+func spawnDirect(_ argv: [String], environment: [String: String]?, scratch: String) throws
   -> ChildResult
 {
   let outPath = scratch + "/child.stdout"
@@ -45,9 +80,10 @@ func spawn(_ argv: [String], environment: [String: String]? = nil, scratch: Stri
   let cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
   defer { for p in cArgs { free(p) } }
   let env = environment ?? ProcessInfo.processInfo.environment
-  let cEnv: [UnsafeMutablePointer<CChar>?] = env.sorted { $0.key < $1.key }.map {
-    strdup("\($0.key)=\($0.value)")
-  } + [nil]
+  let cEnv: [UnsafeMutablePointer<CChar>?] =
+    env.sorted { $0.key < $1.key }.map {
+      strdup("\($0.key)=\($0.value)")
+    } + [nil]
   defer { for p in cEnv { free(p) } }
   var pid: pid_t = 0
   let start = now()

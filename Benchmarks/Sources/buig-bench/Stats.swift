@@ -25,6 +25,7 @@ struct Series {
     [
       ("medianSeconds", .num(medianSeconds)), ("minSeconds", .num(minSeconds)),
       ("maxSeconds", .num(maxSeconds)), ("runs", .int(seconds.count)),
+      ("perRound", .array(seconds.map { .num($0) })),
     ]
   }
 }

@@ -1,10 +1,796 @@
-import BenchBLAS
-import BuigCore
+// buig-bench: the benchmark suite of buig. Every contender runs once per round, in a fixed order
+// (A B C … A B C …), so that the noisy machine's slow and fast spells hit all of them alike;
+// figures are medians over rounds, and ratios are medians of ratios taken within a round.
+//
+//   buig-bench [--smoke] [--reps N] [--root DIR] [--out FILE] [--python PYTHON]
+//              [--only limits,kernels,numpy,e2e] [--thread-paths N] [--compare-paths N]
+//              [--keep-scratch] [--wait-quiet SECONDS]
 import BuigEngine
+import Foundation
 
-let n: Int32 = 4
-var a = [Double](repeating: 1, count: 16)
-var c = [Double](repeating: 0, count: 16)
-cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a, n, a, n, 0, &c, n)
-openblas_set_num_threads(1)
-print(c[0], BLASInfo.coreName, BLASInfo.configuration)
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Command-line options.
+struct Options {
+  var smoke = false
+  var reps = 5
+  var root = ".."
+  var out: String?
+  var python = "python3"
+  var only: Set<String> = ["limits", "kernels", "numpy", "e2e"]
+  var threadPaths = 200_000
+  var comparePaths = 100_000
+  var keepScratch = false
+  var waitQuiet = 0.0
+
+  static func parse(_ args: [String]) throws -> Options {
+    var o = Options()
+    var repsGiven = false
+    var i = 1
+    func value() throws -> String {
+      i += 1
+      guard i < args.count else { throw BenchFailure("\(args[i - 1]) needs a value") }
+      return args[i]
+    }
+    while i < args.count {
+      switch args[i] {
+      case "--smoke": o.smoke = true
+      case "--keep-scratch": o.keepScratch = true
+      case "--wait-quiet":
+        guard let x = Double(try value()), x >= 0 else {
+          throw BenchFailure("--wait-quiet: seconds ≥ 0")
+        }
+        o.waitQuiet = x
+      case "--reps":
+        guard let n = Int(try value()), n > 0 else {
+          throw BenchFailure("--reps: a positive integer")
+        }
+        o.reps = n
+        repsGiven = true
+      case "--root": o.root = try value()
+      case "--out": o.out = try value()
+      case "--python": o.python = try value()
+      case "--only":
+        o.only = Set(try value().split(separator: ",").map(String.init))
+        let unknown = o.only.subtracting(["limits", "kernels", "numpy", "e2e"])
+        guard unknown.isEmpty else {
+          throw BenchFailure("--only: unknown group(s) \(unknown.sorted())")
+        }
+      case "--thread-paths":
+        guard let n = Int(try value()), n > 0 else {
+          throw BenchFailure("--thread-paths: a positive integer")
+        }
+        o.threadPaths = n
+      case "--compare-paths":
+        guard let n = Int(try value()), n > 1 else {
+          throw BenchFailure("--compare-paths: an integer > 1")
+        }
+        o.comparePaths = n
+      case "-h", "--help":
+        print(
+          """
+          USAGE: buig-bench [--smoke] [--reps N] [--root DIR] [--out FILE] [--python PYTHON]
+                            [--only limits,kernels,numpy,e2e] [--thread-paths N] [--compare-paths N]
+                            [--keep-scratch] [--wait-quiet SECONDS]
+
+          Runs buig's benchmark suite from the package root DIR (default ..) and writes the figures
+          as JSON to FILE (default Benchmarks/results/latest.json; with --smoke, a scratch file).
+          --smoke runs every benchmark once on tiny sizes, with every correctness check.
+          --wait-quiet waits up to SECONDS, before the rounds, for other work on the machine to
+          fall below a quarter of a core (measured over 5 s); the load is recorded either way.
+          """)
+        exit(0)
+      default: throw BenchFailure("unknown argument \(args[i]) (see --help)")
+      }
+      i += 1
+    }
+    if o.smoke && !repsGiven { o.reps = 1 }
+    if o.smoke {
+      o.threadPaths = 2_000
+      o.comparePaths = 1_000
+    }
+    return o
+  }
+}
+
+/// One measurement of a contender.
+struct Sample {
+  var seconds: Double
+  var peakKiB: Int?
+  var cpuSeconds: Double?
+}
+
+/// Something timed once per round.
+final class Contender {
+  let name: String
+  let body: () throws -> Sample
+  var series: Series
+  var cpuSeconds: [Double] = []
+  init(_ name: String, _ body: @escaping () throws -> Sample) {
+    self.name = name
+    self.body = body
+    series = Series(name: name)
+  }
+  func runOnce() throws {
+    let s = try body()
+    series.seconds.append(s.seconds)
+    if let p = s.peakKiB { series.peakKiB.append(p) }
+    if let c = s.cpuSeconds { cpuSeconds.append(c) }
+  }
+}
+
+func log(_ s: String) {
+  FileHandle.standardError.write((s + "\n").data(using: .utf8)!)
+}
+
+func fmt(_ x: Double, _ digits: Int = 3) -> String {
+  guard x.isFinite else { return "n/a" }
+  return String(format: "%.\(digits)g", x)
+}
+
+// MARK: - Set-up
+
+let options: Options
+do {
+  options = try Options.parse(CommandLine.arguments)
+} catch {
+  log("buig-bench: \(error)")
+  exit(2)
+}
+
+// OpenBLAS picks its kernel when it loads: a fallback to the generic kernel is corrected before
+// anything is measured, by setting the core type and starting again (a value set by the user is
+// never overridden). Children get the environment as it was before.
+if let core = Machine.betterCoreType() {
+  setenv("OPENBLAS_CORETYPE", core, 1)
+  setenv("BUIG_BENCH_CORETYPE_SET", "1", 1)
+  execv("/proc/self/exe", CommandLine.unsafeArgv)
+}
+let childEnvironment: [String: String] = {
+  var env = ProcessInfo.processInfo.environment
+  if env["BUIG_BENCH_CORETYPE_SET"] != nil {
+    env["OPENBLAS_CORETYPE"] = nil
+    env["BUIG_BENCH_CORETYPE_SET"] = nil
+  }
+  return env
+}()
+
+guard chdir(options.root) == 0 else {
+  log("buig-bench: cannot enter the package root \(options.root)")
+  exit(2)
+}
+let rootPath = FileManager.default.currentDirectoryPath
+let scratch = NSTemporaryDirectory() + "buig-bench-\(getpid())"
+try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+func removeScratch() {
+  if options.keepScratch {
+    log("scratch files kept in \(scratch)")
+  } else {
+    try? FileManager.default.removeItem(atPath: scratch)
+  }
+}
+
+BLASInfo.setThreads(1)
+let machine = Machine.current()
+let workers = 2
+log(
+  "buig-bench\(options.smoke ? " (smoke)" : ""): \(machine.cores) cores, \(machine.cpuModel), "
+    + "OpenBLAS core \(machine.blasCore), \(options.reps) round(s)")
+
+func run() throws -> (json: JSON, summary: [String]) {
+  var lines: [String] = []
+  var contenders: [Contender] = []
+  let smoke = options.smoke
+
+  // Machine limits.
+  var dgemm: DgemmLimit?
+  var triad: TriadLimit?
+  var limitContenders: [String: Contender] = [:]
+  if options.only.contains("limits") {
+    let d = DgemmLimit(n: smoke ? 256 : 2048)
+    let t = TriadLimit(count: smoke ? 1 << 20 : 1 << 25, passes: smoke ? 2 : 5)
+    let calls = smoke ? 1 : 3
+    _ = d.time(threads: 2, calls: 1)  // warm-up: starts OpenBLAS's threads
+    _ = d.time(threads: 1, calls: 1)
+    _ = t.time(threads: 2)
+    dgemm = d
+    triad = t
+    for (name, c) in [
+      (
+        "dgemm1", Contender("dgemm, 1 thread") { Sample(seconds: d.time(threads: 1, calls: calls)) }
+      ),
+      (
+        "dgemm2",
+        Contender("dgemm, 2 threads") { Sample(seconds: d.time(threads: 2, calls: calls)) }
+      ),
+      ("triad1", Contender("triad, 1 thread") { Sample(seconds: t.time(threads: 1)) }),
+      ("triad2", Contender("triad, 2 threads") { Sample(seconds: t.time(threads: 2)) }),
+    ] {
+      limitContenders[name] = c
+      contenders.append(c)
+    }
+  }
+
+  // Flow kernels.
+  struct KernelEntry {
+    var kcase: KernelCase
+    var blas: Contender
+    var reference: Contender
+    var numpy: [Int: Contender]
+    var productOnly: Contender
+    var probe: Contender
+    var numpyReport: [Int: [String: Any]]
+  }
+  final class Box<T> {
+    var value: T
+    init(_ v: T) { value = v }
+  }
+  var kernelEntries: [Box<KernelEntry>] = []
+  // The BLAS kernel on one worker against two: how far this machine's two cores scale a
+  // perfectly parallel workload (context for the end-to-end thread scaling).
+  var oneWorker: (kcase: KernelCase, one: Contender, two: Contender)?
+  if options.only.contains("kernels") || options.only.contains("numpy") {
+    let model = try defaultModel(root: rootPath)
+    let years = smoke ? 2 : 10
+    let sizes = smoke ? [300] : [10_000, 100_000]
+    for s in [34, 36] {
+      for b in sizes {
+        let kc: KernelCase
+        if s == 34 {
+          kc = KernelCase(
+            label: "default model", matrices: FlowKernel.Matrices(model), paths: b, years: years,
+            work: -0.5...min(0.5, model.maxWorkScalar),
+            ladder: -0.5...min(0.5, model.maxLadderScalar),
+            seed: UInt64(1000 + b))
+        } else {
+          kc = KernelCase(
+            label: "random \(s)-state chain", matrices: randomChain(states: s, seed: 36), paths: b,
+            years: years, work: 0...1, ladder: 0...1, seed: UInt64(2000 + b))
+        }
+        guard kc.states == s else {
+          throw BenchFailure("the default model has \(kc.states) states, not \(s)")
+        }
+        // Warm-up, and the results every later run is checked against.
+        guard let expected = kc.run(kind: .blas, workers: workers, collect: true).output else {
+          throw BenchFailure("no output")
+        }
+        let dir = scratch + "/peer-\(s)-\(b)"
+        try kc.export(to: dir, output: expected)
+        func check(_ out: KernelCase.Output?, _ what: String, _ tol: Double) throws {
+          guard let out else { throw BenchFailure("no output from \(what)") }
+          let worst = max(
+            maxRelativeDifference(out.onBenefit, expected.onBenefit),
+            maxRelativeDifference(out.priced, expected.priced),
+            maxRelativeDifference(out.finalTotal, expected.finalTotal))
+          guard worst <= tol else {
+            throw BenchFailure(
+              "S=\(s), B=\(b): \(what) differs from the BLAS kernel's first run by \(worst) relative (tolerance \(tol))"
+            )
+          }
+        }
+        let blas = Contender("BLAS kernel S=\(s) B=\(b)") {
+          let r = kc.run(kind: .blas, workers: workers, collect: true)
+          // One BLAS thread per worker and fixed tiles: bitwise repeatable.
+          try check(r.output, "a repeat of the BLAS kernel", 0)
+          return Sample(seconds: r.seconds)
+        }
+        let reference = Contender("reference kernel S=\(s) B=\(b)") {
+          let r = kc.run(kind: .reference, workers: workers, collect: true)
+          try check(r.output, "the reference kernel", 1e-9)
+          return Sample(seconds: r.seconds)
+        }
+        let product = Contender("product only S=\(s) B=\(b)") {
+          Sample(seconds: kc.runProductOnly(workers: workers))
+        }
+        let probe = Contender("combine probe S=\(s) B=\(b)") {
+          let r = kc.runCombineProbe(workers: workers)
+          // The same operations in the same order as the engine's kernel (the same bits when
+          // both stay so; 1e-9 leaves room for a change of the engine's order of operations).
+          try check(r.output, "the combine probe", 1e-9)
+          return Sample(seconds: r.seconds)
+        }
+        let entry = Box(
+          KernelEntry(
+            kcase: kc, blas: blas, reference: reference, numpy: [:], productOnly: product,
+            probe: probe, numpyReport: [:]))
+        if options.only.contains("kernels") && s == 34 && b == sizes[0] {
+          let one = Contender("BLAS kernel S=\(s) B=\(b), 1 worker") {
+            let r = kc.run(kind: .blas, workers: 1, collect: true)
+            try check(r.output, "the BLAS kernel on one worker", 0)
+            return Sample(seconds: r.seconds)
+          }
+          oneWorker = (kc, one, blas)
+          contenders.append(one)
+        }
+        if options.only.contains("kernels") {
+          contenders.append(blas)
+          contenders.append(reference)
+          contenders.append(product)
+          contenders.append(probe)
+        }
+        if options.only.contains("numpy") {
+          if !options.only.contains("kernels") { contenders.append(blas) }
+          for threads in [1, 2] {
+            let c = Contender("NumPy peer S=\(s) B=\(b), \(threads) BLAS thread(s)") {
+              var env = childEnvironment
+              for k in [
+                "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+              ] {
+                env[k] = nil
+              }
+              env["OPENBLAS_NUM_THREADS"] = String(threads)
+              let r = try spawnChecked(
+                [
+                  options.python, "Benchmarks/peers/numpy_flows.py", "--dir", dir, "--threads",
+                  String(threads),
+                ],
+                environment: env, scratch: scratch)
+              guard let line = r.stdout.split(separator: "\n").last,
+                let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                obj["ok"] as? Bool == true, let seconds = obj["seconds"] as? Double
+              else {
+                throw BenchFailure("the NumPy peer printed no result:\n\(r.stdout)\n\(r.stderr)")
+              }
+              entry.value.numpyReport[threads] = obj
+              return Sample(seconds: seconds)
+            }
+            entry.value.numpy[threads] = c
+            contenders.append(c)
+          }
+        }
+        kernelEntries.append(entry)
+        log("  set up S=\(s) B=\(b) (\(kc.label))")
+      }
+    }
+  }
+
+  // End to end, through the built executable.
+  let buig = ".build/release/buig"
+  var e2e: [(scenario: String, paths: Int, contender: Contender)] = []
+  var threadContenders: [Int: Contender] = [:]
+  var compareContender: Contender?
+  var compareArgs: [String] = []
+  var commands: Set<String> = []
+  if options.only.contains("e2e") {
+    guard FileManager.default.isExecutableFile(atPath: buig) else {
+      throw BenchFailure(
+        "\(buig) is missing: build it with `swift build -c release --product buig`")
+    }
+    let help = try spawnChecked([buig, "--help"], environment: childEnvironment, scratch: scratch)
+      .stdout
+    var inSub = false
+    for line in help.split(separator: "\n", omittingEmptySubsequences: false) {
+      if line.hasPrefix("SUBCOMMANDS:") {
+        inSub = true
+        continue
+      }
+      if inSub, line.hasPrefix("  "), !line.hasPrefix("   "),
+        let word = line.split(separator: " ").first
+      {
+        commands.insert(String(word))
+      }
+    }
+    guard commands.contains("run") else {
+      throw BenchFailure("\(buig) has no `run` subcommand (rebuild it)")
+    }
+    let scenario = "scenarios/groningen-2018.json"
+    func runCommand(_ args: [String]) -> () throws -> Sample {
+      {
+        let r = try spawnChecked(args, environment: childEnvironment, scratch: scratch)
+        guard (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) is [String: Any] else {
+          throw BenchFailure("`\(args.joined(separator: " "))` did not print a JSON object")
+        }
+        return Sample(seconds: r.seconds, peakKiB: r.peakKiB, cpuSeconds: r.cpuSeconds)
+      }
+    }
+    for paths in smoke ? [1_000, 2_000] : [10_000, 1_000_000] {
+      let args = [buig, "run", scenario, "--paths", String(paths), "--quiet", "--format", "json"]
+      let c = Contender("buig run groningen-2018 --paths \(paths)", runCommand(args))
+      e2e.append(("groningen-2018", paths, c))
+      contenders.append(c)
+    }
+    for threads in [1, 2] {
+      let args = [
+        buig, "run", scenario, "--paths", String(options.threadPaths), "--threads", String(threads),
+        "--quiet", "--format", "json",
+      ]
+      let c = Contender("buig run --threads \(threads)", runCommand(args))
+      threadContenders[threads] = c
+      contenders.append(c)
+    }
+    if commands.contains("compare") {
+      compareArgs = [
+        buig, "compare", scenario, "scenarios/groningen-2018-mechanistic.json", "--paths",
+        String(options.comparePaths), "--quiet", "--format", "json",
+      ]
+      let c = Contender("buig compare", runCommand(compareArgs))
+      compareContender = c
+      contenders.append(c)
+    }
+    // Warm the file cache and check that every command works before timing anything.
+    _ = try spawnChecked(
+      [buig, "run", scenario, "--paths", "1000", "--quiet", "--format", "json"],
+      environment: childEnvironment, scratch: scratch)
+  }
+
+  // MARK: - Rounds
+  if options.waitQuiet > 0 {
+    let deadline = now() + options.waitQuiet
+    while true {
+      let a = LoadMeter.read()
+      usleep(5_000_000)
+      let other = LoadMeter.read().since(a).other
+      if other < 0.25 {
+        log("  the machine is quiet (other work \(fmt(other, 2)) cores)")
+        break
+      }
+      if now() > deadline {
+        log("  the machine is still busy (other work \(fmt(other, 2)) cores): measuring anyway")
+        break
+      }
+      log("  waiting for the machine to be quiet (other work \(fmt(other, 2)) cores)")
+    }
+  }
+  var roundLoads: [JSON] = []
+  let suiteStart = LoadMeter.read()
+  for round in 0..<options.reps {
+    let start = LoadMeter.read()
+    for c in contenders { try c.runOnce() }
+    let end = LoadMeter.read()
+    let load = end.since(start)
+    roundLoads.append(
+      .object([
+        ("seconds", .num(end.wall - start.wall)), ("otherCores", .num(load.other)),
+        ("stealCores", .num(load.steal)),
+      ]))
+    log(
+      "  round \(round + 1)/\(options.reps): \(fmt(end.wall - start.wall)) s; other work on the machine "
+        + "\(fmt(load.other, 2)) cores, steal \(fmt(load.steal, 2)) cores")
+  }
+  let suiteLoad = LoadMeter.read().since(suiteStart)
+
+  // MARK: - Figures
+  var limitsJSON: JSON = .null
+  var peak2 = Double.nan
+  var stream2 = Double.nan
+  if let d = dgemm, let t = triad, let d1 = limitContenders["dgemm1"],
+    let d2 = limitContenders["dgemm2"],
+    let t1 = limitContenders["triad1"], let t2 = limitContenders["triad2"]
+  {
+    let peak1 = d.flops / d1.series.medianSeconds / 1e9
+    peak2 = d.flops / d2.series.medianSeconds / 1e9
+    let stream1 = t.bytes / t1.series.medianSeconds / 1e9
+    stream2 = t.bytes / t2.series.medianSeconds / 1e9
+    lines.append(
+      "machine limits: dgemm \(fmt(peak2)) GFLOP/s on 2 threads, \(fmt(peak1)) on 1; triad \(fmt(stream2)) GB/s on 2 workers, \(fmt(stream1)) on 1"
+    )
+    limitsJSON = .object([
+      ("dgemmPeakGflops", .num(peak2)), ("dgemmPeakGflops1Thread", .num(peak1)),
+      ("streamGBs", .num(stream2)), ("streamGBs1Thread", .num(stream1)),
+      ("dgemmN", .int(d.n)),
+      (
+        "dgemmNote",
+        .string(
+          "square row-major cblas_dgemm, 2n³ flops per call, threads set with openblas_set_num_threads; each round takes the fastest of \(smoke ? 1 : 3) back-to-back calls, the figure is the median over rounds; dgemmPeakGflops is 2 threads"
+        )
+      ),
+      ("triadElements", .int(t.count)),
+      (
+        "streamNote",
+        .string(
+          "triad a = b + q·c over three arrays of \(t.count * 8 / 1_048_576) MiB each, 24 bytes per element (write-allocate not counted); each round takes the fastest of \(t.passes) passes, the figure is the median over rounds; streamGBs is 2 workers"
+        )
+      ),
+    ])
+  }
+
+  var kernelsJSON: [JSON] = []
+  var targetRows: [(String, Double, String, Bool?)] = []  // name, value, threshold text, met
+  for box in kernelEntries {
+    let e = box.value
+    let kc = e.kcase
+    let pm = kc.pathMonths
+    let blasRate = pm / e.blas.series.medianSeconds
+    let refRate =
+      e.reference.series.seconds.isEmpty ? Double.nan : pm / e.reference.series.medianSeconds
+    let np1 = e.numpy[1].map { pm / $0.series.medianSeconds } ?? .nan
+    let np2 = e.numpy[2].map { pm / $0.series.medianSeconds } ?? .nan
+    let npBest = max(np1.isNaN ? 0 : np1, np2.isNaN ? 0 : np2)
+    let numpyRate = npBest > 0 ? npBest : Double.nan
+    let gflops = blasRate * kc.flopsPerPathMonth / 1e9
+    let productRate =
+      e.productOnly.series.seconds.isEmpty ? Double.nan : pm / e.productOnly.series.medianSeconds
+    let productShare = pairedRatio(e.productOnly.series.seconds, e.blas.series.seconds)
+    let intensity = kc.flopsPerPathMonth / (kc.memoryBytesPerPath / Double(kc.months))
+    let bound = min(peak2, stream2 * intensity)
+    // The roofline fraction round by round: the kernel's rate in a round against the limits
+    // measured in that same round, so that a slow spell lowers both.
+    var perRound: [Double] = []
+    if let d = dgemm, let t = triad, let d2 = limitContenders["dgemm2"],
+      let t2 = limitContenders["triad2"]
+    {
+      let rounds = min(
+        d2.series.seconds.count, t2.series.seconds.count, e.blas.series.seconds.count)
+      for r in 0..<rounds {
+        let p = d.flops / d2.series.seconds[r] / 1e9
+        let bw = t.bytes / t2.series.seconds[r] / 1e9
+        let g = pm / e.blas.series.seconds[r] * kc.flopsPerPathMonth / 1e9
+        perRound.append(g / min(p, bw * intensity))
+      }
+    }
+    let pairedFraction = perRound.isEmpty ? Double.nan : median(perRound)
+    var bestPeak = Double.nan
+    if let d = dgemm, let d2 = limitContenders["dgemm2"], let fastest = d2.series.seconds.min() {
+      bestPeak = d.flops / fastest / 1e9
+    }
+    let probeRate = e.probe.series.seconds.isEmpty ? Double.nan : pm / e.probe.series.medianSeconds
+    let probeSpeedup = pairedRatio(e.blas.series.seconds, e.probe.series.seconds)
+    let probeBoundFraction = probeRate * kc.flopsPerPathMonth / 1e9 / bound
+    let streamingIntensity = kc.flopsPerPathMonth / Double(80 * kc.states)
+    let streamingBound = min(peak2, stream2 * streamingIntensity)
+    let vsRef = pairedRatio(e.reference.series.seconds, e.blas.series.seconds)
+    var npBestSeconds: [Double] = []
+    if let a = e.numpy[1], let b = e.numpy[2] {
+      npBestSeconds = zip(a.series.seconds, b.series.seconds).map { min($0, $1) }
+    }
+    let vsNumpy = pairedRatio(npBestSeconds, e.blas.series.seconds)
+    var members: [(String, JSON)] = [
+      ("states", .int(kc.states)), ("paths", .int(kc.paths)), ("months", .int(kc.months)),
+      ("chain", .string(kc.label)),
+      ("blas", .num(blasRate)), ("reference", .num(refRate)), ("numpy", .num(numpyRate)),
+      ("rooflineFraction", .num(pairedFraction)),
+      ("rooflineFractionPerRound", .array(perRound.map { .num($0) })),
+      ("rooflineFractionOfMedianLimits", .num(gflops / bound)),
+      ("rooflineFractionOfBestPeak", .num(gflops / min(bestPeak, stream2 * intensity))),
+      ("blasGflops", .num(gflops)),
+      ("flopsPerPathMonth", .num(kc.flopsPerPathMonth)),
+      ("memoryBytesPerPathMonth", .num(kc.memoryBytesPerPath / Double(kc.months))),
+      ("arithmeticIntensity", .num(intensity)),
+      ("rooflineBoundGflops", .num(bound)),
+      ("streamingRooflineBoundGflops", .num(streamingBound)),
+      ("streamingRooflineFraction", .num(gflops / streamingBound)),
+      ("speedupVsReference", .num(vsRef)),
+      ("speedupVsNumpy", .num(vsNumpy)),
+      ("productOnly", .num(productRate)),
+      ("productOnlyGflops", .num(productRate * Double(6 * kc.states * kc.states) / 1e9)),
+      ("productShareOfKernelTime", .num(productShare)),
+      ("combineProbe", .num(probeRate)),
+      ("combineProbeSpeedup", .num(probeSpeedup)),
+      ("combineProbeRooflineFraction", .num(probeBoundFraction)),
+      ("numpy1Thread", .num(np1)), ("numpy2Threads", .num(np2)),
+      ("blasSeconds", .object(e.blas.series.json)),
+    ]
+    if !e.reference.series.seconds.isEmpty {
+      members.append(("referenceSeconds", .object(e.reference.series.json)))
+    }
+    if let r = e.numpy[2]?.series ?? e.numpy[1]?.series, !r.seconds.isEmpty {
+      members.append(("numpySeconds1Thread", e.numpy[1].map { .object($0.series.json) } ?? .null))
+      members.append(("numpySeconds2Threads", e.numpy[2].map { .object($0.series.json) } ?? .null))
+      if let rep = e.numpyReport[2] ?? e.numpyReport[1] {
+        members.append(
+          ("numpyMaxRelativeDifference", .num(rep["maxRelativeDifference"] as? Double)))
+      }
+    }
+    kernelsJSON.append(.object(members))
+    lines.append(
+      "flow kernel S=\(kc.states) B=\(kc.paths) \(kc.months) months (path-months/s): BLAS \(fmt(blasRate)) "
+        + "(\(fmt(gflops)) GFLOP/s, \(fmt(pairedFraction, 2)) of roofline), reference \(fmt(refRate)) "
+        + "(BLAS \(fmt(vsRef))x), NumPy \(fmt(numpyRate)) (BLAS \(fmt(vsNumpy))x), product alone \(fmt(productRate)), "
+        + "combine probe \(fmt(probeRate)) (\(fmt(probeBoundFraction, 2)) of roofline)")
+    if kc.states == 36 && kc.paths == 100_000 && !smoke {
+      targetRows.append(
+        (
+          "BLAS kernel roofline fraction, S=36 B=\(kc.paths)", pairedFraction, "≥ 0.60",
+          pairedFraction.isNaN ? nil : pairedFraction >= 0.6
+        ))
+      targetRows.append(
+        (
+          "BLAS kernel ÷ reference, S=36 B=\(kc.paths)", vsRef, "≥ 10",
+          vsRef.isNaN ? nil : vsRef >= 10
+        ))
+      targetRows.append(
+        (
+          "BLAS kernel ÷ NumPy peer, S=36 B=\(kc.paths)", vsNumpy, "≥ 3",
+          vsNumpy.isNaN ? nil : vsNumpy >= 3
+        ))
+    }
+  }
+  var numpyInfo: JSON = .null
+  if let rep = kernelEntries.first?.value.numpyReport[2]
+    ?? kernelEntries.first?.value.numpyReport[1]
+  {
+    numpyInfo = .object([
+      ("numpy", .string(rep["numpy"] as? String ?? "?")),
+      ("blas", anyJSON(rep["blas"] ?? NSNull())),
+      ("tolerance", anyJSON(rep["tolerance"] ?? NSNull())),
+      (
+        "method",
+        .string(
+          "month by month over all paths: one matmul of X (B×S) by [A | Δw | Δl] into a preallocated B×3S array (out=), then broadcast multiplies and adds into preallocated arrays; timed inside the peer, loading and allocation excluded; numpy is the better of 1 and 2 BLAS threads"
+        )
+      ),
+    ])
+  }
+
+  var e2eJSON: [JSON] = []
+  for (scenario, paths, c) in e2e {
+    let seconds = c.series.medianSeconds
+    let peak = c.series.medianPeakMiB ?? .nan
+    lines.append(
+      "buig run \(scenario) --paths \(paths): \(fmt(seconds)) s, peak \(fmt(peak)) MiB")
+    e2eJSON.append(
+      .object(
+        [
+          ("scenario", .string(scenario)), ("paths", .int(paths)), ("seconds", .num(seconds)),
+          ("peakMiB", .num(peak)),
+          ("cpuSeconds", .num(c.cpuSeconds.isEmpty ? nil : median(c.cpuSeconds))),
+          (
+            "command",
+            .string("buig run scenarios/\(scenario).json --paths \(paths) --quiet --format json")
+          ),
+        ] + c.series.json))
+    if smoke { continue }
+    if paths == 10_000 {
+      targetRows.append(("groningen-2018, 10,000 paths, wall s", seconds, "< 1", seconds < 1))
+    }
+    if paths == 1_000_000 {
+      targetRows.append(("groningen-2018, 1,000,000 paths, wall s", seconds, "< 30", seconds < 30))
+      targetRows.append(("groningen-2018, 1,000,000 paths, peak MiB", peak, "< 1024", peak < 1024))
+    }
+  }
+  var threadJSON: JSON = .null
+  var kernelScalingJSON: JSON = .null
+  if let (kc, one, two) = oneWorker {
+    let speedup = pairedRatio(one.series.seconds, two.series.seconds)
+    kernelScalingJSON = .object([
+      ("states", .int(kc.states)), ("paths", .int(kc.paths)), ("months", .int(kc.months)),
+      ("seconds1Worker", .num(one.series.medianSeconds)),
+      ("seconds2Workers", .num(two.series.medianSeconds)),
+      ("speedup", .num(speedup)),
+      (
+        "note",
+        .string(
+          "the BLAS flow kernel alone, 1 worker against 2 (one BLAS thread each): how far the machine's two cores scale a perfectly parallel load"
+        )
+      ),
+    ])
+    lines.append("BLAS kernel S=\(kc.states) B=\(kc.paths): 2 workers ÷ 1 worker = \(fmt(speedup))")
+  }
+  if let c1 = threadContenders[1], let c2 = threadContenders[2] {
+    let speedup = pairedRatio(c1.series.seconds, c2.series.seconds)
+    lines.append(
+      "buig run --paths \(options.threadPaths): 1 thread \(fmt(c1.series.medianSeconds)) s, 2 threads \(fmt(c2.series.medianSeconds)) s, speedup \(fmt(speedup))"
+    )
+    threadJSON = .object([
+      ("kernelOnly", kernelScalingJSON),
+      ("scenario", .string("groningen-2018")), ("paths", .int(options.threadPaths)),
+      ("seconds1Thread", .num(c1.series.medianSeconds)),
+      ("seconds2Threads", .num(c2.series.medianSeconds)),
+      ("speedup", .num(speedup)),
+      ("speedupPerRound", .array(zip(c1.series.seconds, c2.series.seconds).map { .num($0 / $1) })),
+      ("peakMiB1Thread", .num(c1.series.medianPeakMiB)),
+      ("peakMiB2Threads", .num(c2.series.medianPeakMiB)),
+      ("cpuSeconds1Thread", .num(c1.cpuSeconds.isEmpty ? nil : median(c1.cpuSeconds))),
+      ("cpuSeconds2Threads", .num(c2.cpuSeconds.isEmpty ? nil : median(c2.cpuSeconds))),
+      (
+        "note",
+        .string(
+          "whole process (start, set-up, output included); speedup is the median of per-round ratios"
+        )
+      ),
+    ])
+    if !smoke {
+      targetRows.append(("buig run, 2 threads ÷ 1 thread", speedup, "≥ 1.7", speedup >= 1.7))
+    }
+  }
+  var compareJSON: JSON = .null
+  if options.only.contains("e2e") {
+    if let c = compareContender {
+      lines.append(
+        "buig compare --paths \(options.comparePaths): \(fmt(c.series.medianSeconds)) s, peak \(fmt(c.series.medianPeakMiB ?? .nan)) MiB"
+      )
+      compareJSON = .object(
+        [
+          ("available", .bool(true)), ("base", .string("groningen-2018")),
+          ("variant", .string("groningen-2018-mechanistic")), ("paths", .int(options.comparePaths)),
+          ("seconds", .num(c.series.medianSeconds)), ("peakMiB", .num(c.series.medianPeakMiB)),
+          ("command", .string(compareArgs.dropFirst().joined(separator: " "))),
+        ] + c.series.json)
+    } else {
+      compareJSON = .object([
+        ("available", .bool(false)),
+        ("reason", .string("`buig compare` does not exist in this build")),
+      ])
+    }
+  }
+
+  for row in targetRows {
+    let verdict = row.3.map { $0 ? "met" : "NOT met" } ?? "not measured"
+    lines.append("target: \(row.0) = \(fmt(row.1)) (\(row.2)): \(verdict)")
+  }
+  if case .null = threadJSON, case .object = kernelScalingJSON {
+    threadJSON = .object([("kernelOnly", kernelScalingJSON)])
+  }
+  let targets: [JSON] = targetRows.map { row in
+    .object([
+      ("target", .string(row.0)), ("value", .num(row.1)), ("threshold", .string(row.2)),
+      ("met", row.3.map { .bool($0) } ?? .null),
+    ])
+  }
+  // What was measured: the engine's commit and whether its sources differ from it.
+  func output(_ argv: [String]) -> String? {
+    guard let r = try? spawnDirect(argv, environment: childEnvironment, scratch: scratch),
+      r.status == 0
+    else { return nil }
+    return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+  let commit = output(["git", "rev-parse", "HEAD"])
+  let modified = output(["git", "status", "--porcelain", "--", "Sources", "Package.swift"]).map {
+    !$0.isEmpty
+  }
+  let version =
+    FileManager.default.isExecutableFile(atPath: buig) ? output([buig, "--version"]) : nil
+  let engineJSON: JSON = .object([
+    ("commit", commit.map { .string($0) } ?? .null),
+    ("sourcesModifiedSinceCommit", modified.map { .bool($0) } ?? .null),
+    ("buigVersion", version.map { .string($0) } ?? .null),
+  ])
+  let json: JSON = .object([
+    ("machine", machine.json),
+    ("engine", engineJSON),
+    (
+      "suite",
+      .object([
+        ("smoke", .bool(smoke)), ("rounds", .int(options.reps)), ("workers", .int(workers)),
+        ("tile", .int(MonteCarlo.tile)),
+        (
+          "method",
+          .string(
+            "every contender once per round in a fixed order; figures are medians over rounds; speedups are medians of per-round ratios"
+          )
+        ),
+        ("otherCores", .num(suiteLoad.other)), ("stealCores", .num(suiteLoad.steal)),
+        (
+          "loadNote",
+          .string(
+            "otherCores: CPU time of other processes on the machine during the rounds (from /proc/stat, less this run's own), in cores; stealCores: time the hypervisor gave to other guests"
+          )
+        ),
+        ("roundsDetail", .array(roundLoads)),
+      ])
+    ),
+    ("limits", limitsJSON),
+    ("kernels", .array(kernelsJSON)),
+    ("numpyPeer", numpyInfo),
+    ("endToEnd", .array(e2eJSON)),
+    ("threadScaling", threadJSON),
+    ("compare", compareJSON),
+    ("targets", .array(targets)),
+  ])
+  return (json, lines)
+}
+
+do {
+  let result = try run()
+  let text = result.json.text() + "\n"
+  let out =
+    options.out ?? (options.smoke ? scratch + "/smoke.json" : "Benchmarks/results/latest.json")
+  if !options.smoke || options.out != nil {
+    try FileManager.default.createDirectory(
+      atPath: (out as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try text.write(toFile: out, atomically: true, encoding: .utf8)
+    log("wrote \(out)")
+  }
+  print(
+    "buig benchmarks\(options.smoke ? " (smoke: tiny sizes, figures not meaningful)" : ""), \(machine.date), "
+      + "\(machine.cpuModel), \(machine.cores) cores, OpenBLAS core \(machine.blasCore), \(options.reps) round(s)"
+  )
+  for line in result.summary { print("  " + line) }
+  removeScratch()
+} catch {
+  log("buig-bench: FAILED: \(error)")
+  removeScratch()
+  exit(1)
+}
