@@ -71,7 +71,7 @@ public struct Position: Sendable {
     let name = o.required("name", "a name")?.string(nonEmpty: true)
     let source = o.optional("source")?.string()
     let year = o.required("year", "a year")?.int(in: 1900...2200)
-    let amountRange: ClosedRange<Decimal> = 0...1_000_000_000_000
+    let amountRange = ScenarioReader.money
     let budget = o.required("budget", "an amount in EUR")?.sourcedNumber(trail: trail)?.decimal(
       in: amountRange, unit: "EUR")
     let spending = o.required("spending", "an amount in EUR")?.sourcedNumber(trail: trail)?.decimal(
@@ -112,7 +112,7 @@ struct PartContext {
   let budget: Money?
   let rules: RuleTable
   let trail: AuditTrail
-  let amountRange: ClosedRange<Decimal> = -1_000_000_000_000...1_000_000_000_000
+  let amountRange = ScenarioReader.signedMoney
 
   /// The attribution parts of an object with the members `macroShortfall`, `priceDeviation`,
   /// `volumeDeviation` and `reservation`, each optional.
@@ -227,20 +227,20 @@ struct PartContext {
     guard let o = r.object(keys: ["caseload", second, "modelPrice", "source"]) else { return nil }
     defer { o.finish() }
     let n = o.required("caseload", "a number of households")?.sourcedNumber(trail: trail)?.decimal(
-      in: 0...10_000_000, unit: "households")
+      in: ScenarioReader.households, unit: "households")
     let model = o.required("modelPrice", "EUR per household per year")?.sourcedNumber(trail: trail)?
-      .decimal(in: 0...1_000_000, unit: "EUR")
+      .decimal(in: ScenarioReader.pricePerHousehold, unit: "EUR")
     let source = o.optional("source")?.string()
     if cause == .priceDeviation {
       let p = o.required("actualPrice", "EUR per household per year")?.sourcedNumber(trail: trail)?
-        .decimal(in: 0...1_000_000, unit: "EUR")
+        .decimal(in: ScenarioReader.pricePerHousehold, unit: "EUR")
       guard let n, let model, let p else { return nil }
       return (
         cause, .priceDeviation(caseload: n, actualPrice: Money(p), modelPrice: Money(model)), source
       )
     }
     let v = o.required("objectiveVolume", "a number of households")?.sourcedNumber(trail: trail)?
-      .decimal(in: 0...10_000_000, unit: "households")
+      .decimal(in: ScenarioReader.households, unit: "households")
     guard let n, let model, let v else { return nil }
     return (
       cause, .volumeDeviation(caseload: n, objectiveVolume: v, modelPrice: Money(model)), source
