@@ -229,7 +229,7 @@ extension ScenarioReader {
   }
 
   /// Reads a distribution object.
-  func readDistribution(_ r: JSONReader, target: UncertaintyTarget?) -> Distribution? {
+  func readDistribution(_ r: JSONReader) -> Distribution? {
     let kinds = ["normal", "lognormal", "beta", "betaCounts", "triangular", "uniform"]
     guard case .object(let members) = r.value else {
       r.report(expected: "a distribution object with \"kind\": one of " + JSONReader.list(kinds))
@@ -338,7 +338,7 @@ extension ScenarioReader {
       }
       let t = o.required("target", "the input it changes").flatMap(target)
       let d = o.required("distribution", "a distribution").flatMap {
-        readDistribution($0, target: t)
+        readDistribution($0)
       }
       _ = o.optional("source")?.string()
       _ = o.optional("note")?.string()

@@ -36,7 +36,7 @@ struct Buig: ParsableCommand {
       try command.run()
     } catch let failure as InputFailure {
       FileHandle.standardError.write(Data(failure.message.utf8))
-      Foundation.exit(1)
+      Foundation.exit(failure.exitCode)
     } catch let code as ExitCode {
       Foundation.exit(code.rawValue)
     } catch {
@@ -52,9 +52,11 @@ struct Buig: ParsableCommand {
   }
 }
 
-/// Invalid input: the message is printed as is and the exit code is 1.
+/// Invalid input: the message is printed as is and the exit code is 1 (2 for `buig check`,
+/// where 1 means a regression).
 struct InputFailure: Error {
   var message: String
+  var exitCode: Int32 = 1
 
   init(command: String, _ lines: [String]) {
     message = lines.map { "buig \(command): error: \($0)\n" }.joined()

@@ -63,6 +63,16 @@ struct CheckCommand: ParsableCommand {
   }
 
   func run() throws {
+    do {
+      try check()
+    } catch var failure as InputFailure {
+      // In `check`, 1 means a regression: every input or usage problem exits with 2.
+      failure.exitCode = 2
+      throw failure
+    }
+  }
+
+  func check() throws {
     let table = try rules.table(command: "check")
     var isDir: ObjCBool = false
     guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue
@@ -88,7 +98,8 @@ struct CheckCommand: ParsableCommand {
       let path = (directory as NSString).appendingPathComponent(file)
       let goldenPath = (goldenDir as NSString).appendingPathComponent(file)
       do {
-        checks.append(try check(name: name, path: path, goldenPath: goldenPath, rules: table))
+        checks.append(
+          try checkScenario(name: name, path: path, goldenPath: goldenPath, rules: table))
       } catch let failure as InputFailure {
         inputErrors = true
         checks.append(
@@ -105,7 +116,7 @@ struct CheckCommand: ParsableCommand {
     if !update && checks.contains(where: { !$0.passed }) { throw ExitCode(1) }
   }
 
-  func check(name: String, path: String, goldenPath: String, rules table: RuleTable) throws
+  func checkScenario(name: String, path: String, goldenPath: String, rules table: RuleTable) throws
     -> ScenarioCheck
   {
     var loaded = try loadScenario(path, command: "check", rules: table)

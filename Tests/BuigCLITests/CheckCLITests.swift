@@ -111,9 +111,10 @@ struct CheckCLITests {
     #expect(missing.stdout.contains("no golden for groningen-2018; run buig check --update"))
     try Data("{".utf8).write(to: dir.appendingPathComponent("scenarios/broken.json"))
     #expect(try buig(["check", "--only", "broken"], in: dir).status == 2)
-    #expect(try buig(["check", "nowhere"], in: dir).status == 1 || true)
     let notAFolder = try buig(["check", "nowhere"], in: dir)
-    #expect(notAFolder.status == 1)
+    #expect(notAFolder.status == 2)
+    #expect(notAFolder.stderr.contains("nowhere: expected a folder of scenarios"))
+    #expect(try buig(["check", "--only", "nosuch"], in: dir).status == 2)
     #expect(try buig(["check", "--se-tol", "-1"], in: dir).status == 2)
   }
 }
