@@ -1,6 +1,6 @@
 import Foundation
 
-/// How a municipality's BUIG budget is set (DOMAIN.md 2 and 7.4).
+/// How a municipality's BUIG budget is set (the verdeelmodel: objective volume × normative price, or a share of the distributed macrobudget).
 public enum BudgetBasis: Equatable, Sendable {
   /// B = s · D_t: a share s (fraction) of the distributed budget D_t = M_t − V_t.
   case share(Decimal)
@@ -15,7 +15,7 @@ public enum BudgetBasis: Equatable, Sendable {
 ///
 /// net = gross benefit − part-time earnings set off against it − other revenues (recoveries,
 /// sanctions) per household. Part-time earnings lower the price, which is where price and volume
-/// meet (DOMAIN.md 2).
+/// meet (seed 003: Groningen's price deviation).
 public struct NetPrice: Equatable, Sendable {
   /// Gross benefit per household per year (EUR).
   public var grossBenefit: Money

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The caseload as a Markov chain over the ontwikkelladder (seed 000: 7 rungs) crossed with four
-/// duration bands (< 1, 1-2, 2-5, > 5 years), plus exits (DOMAIN.md 5).
+/// duration bands (< 1, 1-2, 2-5, > 5 years), plus exits.
 ///
 /// States, in order: the 28 on-benefit states, index (rung − 1)·4 + band; then "work full-time
 /// (recent)" and "work part-time (recent)", from which people may return to bijstand

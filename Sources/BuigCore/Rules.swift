@@ -1,6 +1,6 @@
 import Foundation
 
-/// How sure a rule or figure is (DOMAIN.md, "Public rules").
+/// How sure a rule or figure is.
 public enum Confidence: String, Sendable, CaseIterable {
   /// Stated by an official or primary source.
   case high
@@ -27,7 +27,7 @@ public struct SourcedAmount: Equatable, Sendable {
   }
 }
 
-/// The three moments at which the ministry sets a year's macrobudget (DOMAIN.md 7.4).
+/// The three moments at which the ministry sets a year's macrobudget (voorlopig in September of the year before, nader voorlopig in spring, definitief in September).
 public enum MacrobudgetPhase: String, Sendable, CaseIterable {
   /// September of the year before, from the MEV.
   case voorlopig
@@ -79,7 +79,7 @@ public struct Macrobudget: Equatable, Sendable {
 }
 
 /// The amount withheld from a year's macrobudget to pay the vangnet (or, before, the IAU/MAU)
-/// over an earlier deficit year (DOMAIN.md 7.2).
+/// over an earlier deficit year (from 2017 the vangnet over year t is charged to the macrobudget of t + 2).
 public struct Reservation: Equatable, Sendable {
   /// The amount withheld (EUR).
   public var amount: SourcedAmount

@@ -276,7 +276,7 @@ extension RuleTable {
   /// not given); otherwise the band formula of `BandSchedule.compensation`. The most favourable
   /// regime applies. Own risk = max(D, 0) − C.
   ///
-  /// Source: the year's entry in the rule table (DOMAIN.md 7.1).
+  /// Source: the year's entry in the rule table (`Resources/rules.json`, with its sources).
   public func vangnet(_ q: VangnetQuestion) throws(VangnetError) -> VangnetAnswer {
     guard let rule = years[q.year]?.vangnet else {
       let reason = missing.first { $0.year == q.year && $0.part == "vangnet" }?.reason

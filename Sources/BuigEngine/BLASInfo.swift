@@ -2,7 +2,7 @@ import Foundation
 import CBLAS
 
 /// What the linked OpenBLAS is and how it runs: recorded in outputs and benchmark reports,
-/// because results and speed depend on the CPU kernel it picked (SWIFT.md §2).
+/// because results (their last bits) and speed (up to 4×) depend on the CPU kernel it picked.
 public enum BLASInfo {
   /// The CPU kernel OpenBLAS chose at load time (`Zen`, `Haswell`, `SkylakeX`, `Prescott`, ...).
   public static var coreName: String {
@@ -17,7 +17,7 @@ public enum BLASInfo {
   }
 
   /// Sets the number of threads OpenBLAS uses inside one call. The engine sets 1 and runs path
-  /// batches in parallel itself (SWIFT.md §3).
+  /// batches in parallel itself: two BLAS threads inside one small product are slower than one.
   public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
 }
 
@@ -26,7 +26,7 @@ public enum BLASInfo {
 
   extension BLASInfo {
     /// The core type OpenBLAS should use on this CPU when it fell back to the generic
-    /// `Prescott` kernel (Debian's OpenBLAS 0.3.21 predates some CPUs; SWIFT.md §2: 4.6× slower
+    /// `Prescott` kernel (Debian's OpenBLAS 0.3.21 predates some CPUs, and its dgemm then runs 4.6× slower
     /// dgemm): `SkylakeX` with AVX-512, `Haswell` with AVX2 and FMA; `nil` when the choice is
     /// fine, already set by the user, or the CPU flags are unknown.
     public static func betterCoreType(environment: [String: String], cpuinfo: String?) -> String? {

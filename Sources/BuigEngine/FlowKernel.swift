@@ -53,7 +53,7 @@ public struct FlowTileOutput {
 /// Each month, for the T×S state matrix X of the tile:
 /// Y = X·A + diag(s_work)·(X·Δ_work) + diag(s_ladder)·(X·Δ_ladder) + inflow ⊗ v,
 /// computed as one product X·[A | Δ_work | Δ_ladder] (T×3S; `cblas_dgemm`, 6·T·S² flops) and a
-/// row-scaled sum (DESIGN.md, principle 4): per-path variation enters as per-path scalars on
+/// row-scaled sum: per-path variation enters as per-path scalars on
 /// shared matrices. The tile stays in cache for all months before the next tile starts; the
 /// buffers are allocated once per kernel, never inside the month loop.
 public final class FlowKernel {

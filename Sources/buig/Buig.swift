@@ -17,7 +17,8 @@ struct Buig: ParsableCommand {
       With no subcommand, buig runs the embedded default scenario: Groningen's extra measures \
       of 2018 against its BUIG deficit (seed 003), as a meerjarenbeeld 2018-2021.
 
-      Exit codes: 0 success, 1 invalid input, 2 usage error.
+      Exit codes: 0 success, 1 invalid input, 2 usage error (buig check: 1 a value moved, 2 a usage \
+      or input error).
       """,
     version: BuigVersion.current,
     subcommands: [

@@ -16,7 +16,7 @@ struct Seed003Tests {
     let share = Decimal(1_800_000) / Decimal(71_000_000)
     let budget = try table.municipalBudget(year: 2017, basis: .share(share))
     #expect(budget.distributed == Money(millions: Decimal(string: "5818.6")!))
-    // B = s × (M − V) = (1.8/71) × 5,818.6M ≈ EUR 147.5M: within the EUR 147-149M of DOMAIN.md.
+    // B = s × (M − V) = (1.8/71) × 5,818.6M ≈ EUR 147.5M: within the EUR 147-149M that seed 003's figures give.
     #expect(budget.budget > Money(euros: 147_000_000) && budget.budget < Money(euros: 149_000_000))
     #expect(tenthsOfMillions(budget.budget) == Decimal(string: "147.5")!)
     // And back: that budget's share of the reservation is the EUR 1.8M of the letter.

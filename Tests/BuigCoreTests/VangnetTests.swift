@@ -3,7 +3,7 @@ import Testing
 
 @testable import BuigCore
 
-/// The compensation each year's rule gives, written out by hand from DOMAIN.md 7.1, independent
+/// The compensation each year's rule gives, written out by hand from the published rules (toetsingscommissievp.nl, Stb. 2014/537, 2016/355, seed 002), independent
 /// of the rule table's data and of `BandSchedule`. Multi-year conditions taken as met.
 func handCompensation(year: Int, deficit d: Decimal, budget b: Decimal) -> Decimal {
   func part(_ lo: Decimal, _ hi: Decimal?) -> Decimal {
