@@ -9,6 +9,7 @@ let package = Package(
     .library(name: "BuigCore", targets: ["BuigCore"]),
     .library(name: "BuigEngine", targets: ["BuigEngine"]),
     .library(name: "BuigScenario", targets: ["BuigScenario"]),
+    .library(name: "BuigJSON", targets: ["BuigJSON"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")

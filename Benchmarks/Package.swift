@@ -25,6 +25,7 @@ let package = Package(
         .product(name: "BuigEngine", package: "buig"),
         .product(name: "BuigCore", package: "buig"),
         .product(name: "BuigScenario", package: "buig"),
+        .product(name: "BuigJSON", package: "buig"),
         "BenchBLAS",
       ]
     ),

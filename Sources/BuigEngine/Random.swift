@@ -77,7 +77,7 @@ public struct RandomStreams: Sendable {
       ))
     let (hi, lo) = index % 2 == 0 ? (b.0, b.1) : (b.2, b.3)
     let k = (UInt64(hi) << 21) ^ (UInt64(lo) >> 11)
-    return (Double(k) + 0.5) / 9_007_199_254_740_992.0
+    return (Double(k) + 0.5) * 0x1p-53
   }
 
   /// A standard normal number: the normal quantile of `uniform`.

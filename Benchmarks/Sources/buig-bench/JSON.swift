@@ -1,3 +1,4 @@
+import BuigJSON
 import Foundation
 
 /// A JSON value whose objects keep their keys in the order written.
@@ -16,56 +17,24 @@ enum JSON {
     return .number(x)
   }
 
-  /// The text, indented by two spaces per level.
-  func text(indent: Int = 0) -> String {
-    let pad = String(repeating: " ", count: indent)
-    let inner = String(repeating: " ", count: indent + 2)
+  /// The engine's own JSON value: six significant digits for measured figures.
+  var value: JSONValue {
     switch self {
     case .number(let x):
-      if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
-      return String(format: "%.6g", x)
-    case .int(let i): return String(i)
-    case .string(let s): return JSON.quote(s)
-    case .bool(let b): return b ? "true" : "false"
-    case .null: return "null"
-    case .array(let items):
-      if items.isEmpty { return "[]" }
-      let simple = items.allSatisfy {
-        switch $0 {
-        case .array, .object: false
-        default: true
-        }
-      }
-      if simple { return "[" + items.map { $0.text() }.joined(separator: ", ") + "]" }
-      return "[\n" + items.map { inner + $0.text(indent: indent + 2) }.joined(separator: ",\n")
-        + "\n" + pad + "]"
-    case .object(let members):
-      if members.isEmpty { return "{}" }
-      return "{\n"
-        + members.map { inner + JSON.quote($0.0) + ": " + $0.1.text(indent: indent + 2) }
-        .joined(separator: ",\n") + "\n" + pad + "}"
+      guard x.isFinite else { return .null }
+      if x == x.rounded(), abs(x) < 1e15 { return .int(Int(x)) }
+      return .number(String(format: "%.6g", x))
+    case .int(let i): return .int(i)
+    case .string(let s): return .string(s)
+    case .bool(let b): return .bool(b)
+    case .null: return .null
+    case .array(let items): return .array(items.map(\.value))
+    case .object(let members): return .object(members.map { ($0.0, $0.1.value) })
     }
   }
 
-  static func quote(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-      switch u {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\t": out += "\\t"
-      case "\r": out += "\\r"
-      default:
-        if u.value < 0x20 {
-          out += String(format: "\\u%04x", u.value)
-        } else {
-          out.unicodeScalars.append(u)
-        }
-      }
-    }
-    return out + "\""
-  }
+  /// The text, written by the engine's JSON writer (two-space indentation, a final newline).
+  func text() -> String { JSONWriter.write(value) }
 }
 
 /// A value from `JSONSerialization` as `JSON` (object keys sorted).

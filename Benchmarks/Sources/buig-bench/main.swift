@@ -774,7 +774,7 @@ func run() throws -> (json: JSON, summary: [String]) {
 
 do {
   let result = try run()
-  let text = result.json.text() + "\n"
+  let text = result.json.text()
   let out =
     options.out ?? (options.smoke ? scratch + "/smoke.json" : "Benchmarks/results/latest.json")
   if !options.smoke || options.out != nil {
