@@ -10,6 +10,7 @@ let package = Package(
     .library(name: "BuigEngine", targets: ["BuigEngine"]),
     .library(name: "BuigScenario", targets: ["BuigScenario"]),
     .library(name: "BuigJSON", targets: ["BuigJSON"]),
+    .library(name: "BuigCheck", targets: ["BuigCheck"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -41,13 +42,16 @@ let package = Package(
     ),
     // Numerics on BLAS and LAPACK.
     .target(name: "BuigEngine", dependencies: ["BuigCore", "BuigJSON", "CBLAS"]),
-    // Renderers: table, JSON, CSV.
+    // Goldens and their tolerances: benchmark scenarios as regression tests (`buig check`).
+    .target(name: "BuigCheck", dependencies: ["BuigCore", "BuigJSON", "BuigEngine"]),
+    // Renderers: table, JSON, CSV, JUnit XML.
     .target(
-      name: "BuigReport", dependencies: ["BuigCore", "BuigJSON", "BuigEngine", "BuigScenario"]),
+      name: "BuigReport",
+      dependencies: ["BuigCore", "BuigJSON", "BuigEngine", "BuigScenario", "BuigCheck"]),
     .executableTarget(
       name: "buig",
       dependencies: [
-        "BuigCore", "BuigEngine", "BuigReport", "BuigJSON", "BuigScenario",
+        "BuigCore", "BuigEngine", "BuigReport", "BuigJSON", "BuigScenario", "BuigCheck",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -55,5 +59,7 @@ let package = Package(
     .testTarget(name: "BuigCoreTests", dependencies: ["BuigCore", "BuigJSON", "BuigScenario"]),
     .testTarget(name: "BuigEngineTests", dependencies: ["BuigEngine", "BuigCore", "BuigScenario"]),
     .testTarget(name: "BuigCLITests", dependencies: ["BuigCore", "buig"]),
+    .testTarget(
+      name: "BuigCheckTests", dependencies: ["BuigCheck", "BuigCore", "BuigEngine", "BuigScenario"]),
   ]
 )

@@ -144,19 +144,26 @@ public struct BudgetYear: Equatable, Sendable {
 
 extension RuleTable {
   /// A year's position from its budget and spending: R = B − U, C by the year's vangnet rule
-  /// (none when the table has no rule), N = −(R + C).
+  /// (none when the table has no rule), N = −(R + C), by the accounting of `YearAccounting`;
+  /// `priorResults` are the results of the years just before (oldest first).
   public func budgetYear(
     budget: MunicipalBudget, spending: Money, priorResults: [Money]? = nil
   ) throws(VangnetError) -> BudgetYear {
-    let result = budget.budget - spending
     var answer: VangnetAnswer?
     if years[budget.year]?.vangnet != nil {
       answer = try vangnet(
         VangnetQuestion(
           year: budget.year, budget: budget.budget, spending: spending, priorResults: priorResults))
     }
-    let c = answer?.compensation ?? .zero
+    var given: [Int: Decimal] = [:]
+    for (i, r) in (priorResults ?? []).reversed().enumerated() { given[budget.year - 1 - i] = r.euros }
+    let accounting = YearAccounting<Decimal>(
+      years: [budget.year], rules: self, priorResults: given)
+    var ledger = accounting.ledger()
+    let account = accounting.book(
+      0, budget: budget.budget.euros, baselineSpending: spending.euros, yield: 0, in: &ledger)
     return BudgetYear(
-      budget: budget, spending: spending, result: result, vangnet: answer, netBurden: -(result + c))
+      budget: budget, spending: spending, result: Money(account.result), vangnet: answer,
+      netBurden: Money(account.netBurden))
   }
 }

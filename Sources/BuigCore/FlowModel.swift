@@ -167,6 +167,17 @@ public struct FlowModel: Sendable {
     priceFactor = price
   }
 
+  /// The retention of the saving of one extra exit from state (rung, band): the household would
+  /// still have spent T months on benefit (`expectedMonthsOnBenefit`), so the avoided benefit
+  /// survives each year with ρ = (1 − 1/T)¹², stated to 6 decimals (half away from zero) as
+  /// the audit trail shows it. Returns ρ and T.
+  public func retention(rung: Int, band: Int) -> (retention: Decimal, months: Double) {
+    let months = expectedMonthsOnBenefit()[Self.state(rung: rung, band: band)]
+    let survival = pow(1 - 1 / months, 12)
+    let micro = (survival * 1_000_000).rounded(.toNearestOrAwayFromZero)
+    return (Decimal(Int64(micro)) / 1_000_000, months)
+  }
+
   /// Expected remaining months on benefit from each transient state (on benefit, and recent
   /// work, from which people may return): t = 1_ob + Q·t iterated to convergence (the absorbing
   /// chain's fundamental matrix applied to the on-benefit indicator, N·1_ob = (I − Q)⁻¹·1_ob).

@@ -55,7 +55,7 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
   public var roundedEuros: Money { Money(euros.rounded(0)) }
 
   /// The amount as a `Double` (for statistics and charts; never for money arithmetic).
-  public var doubleValue: Double { NSDecimalNumber(decimal: euros).doubleValue }
+  public var doubleValue: Double { euros.doubleValue }
 
   /// Whole euros with comma thousands separators, rounded half away from zero: `148,800,000`.
   public var groupedEuros: String { Money.group(roundedEuros.euros.plainText) }
@@ -81,6 +81,10 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
 }
 
 extension Decimal {
+  /// The nearest `Double`: the one conversion from exact decimals to binary floating point
+  /// (for the Monte Carlo engine, statistics and charts; never for money arithmetic).
+  public var doubleValue: Double { NSDecimalNumber(decimal: self).doubleValue }
+
   /// This number rounded to `scale` decimals, half away from zero.
   public func rounded(_ scale: Int) -> Decimal {
     var input = self

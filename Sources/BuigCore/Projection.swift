@@ -76,6 +76,8 @@ public struct ProjectionYear: Sendable {
   public var interventionYield: Money
   /// The interventions whose yield is p.m. this year (ids).
   public var unquantified: [String]
+  /// Why the year has no vangnet rule (from the rule table's `missing` list), when it has none.
+  public var vangnetMissingReason: String?
   /// The deficit (U − B) split into causes.
   public var attribution: Attribution
 }
@@ -104,6 +106,32 @@ public struct InterventionOutcome: Sendable {
   public var intervention: Intervention
   /// Per year.
   public var years: [InterventionYearOutcome]
+}
+
+/// An intervention's totals over the horizon (EUR).
+public struct InterventionTotal: Equatable, Sendable {
+  /// Σ cost.
+  public var cost: Money
+  /// Σ yield; `nil` for p.m.
+  public var yield: Money?
+  /// Σ effect after the vangnet; `nil` for p.m.
+  public var effectAfterVangnet: Money?
+  /// Σ effect after the vangnet − Σ cost: what the intervention saves the general funds, net
+  /// of what it costs; `nil` for p.m.
+  public var netAfterVangnet: Money?
+}
+
+extension InterventionOutcome {
+  /// The totals over the horizon.
+  public var total: InterventionTotal {
+    let cost = years.reduce(Money.zero) { $0 + $1.cost }
+    let pm = intervention.isPM
+    let yield: Money? = pm ? nil : years.reduce(Money.zero) { $0 + ($1.yield ?? .zero) }
+    let after: Money? =
+      pm ? nil : years.reduce(Money.zero) { $0 + ($1.effectAfterVangnet ?? .zero) }
+    return InterventionTotal(
+      cost: cost, yield: yield, effectAfterVangnet: after, netAfterVangnet: after.map { $0 - cost })
+  }
 }
 
 /// The deterministic meerjarenbeeld.
@@ -138,11 +166,12 @@ extension RuleTable {
   /// difference in R + C is the package's effect after the vangnet.
   public func project(_ input: ProjectionInput) throws(ProjectionError) -> Projection {
     var yearsOut: [ProjectionYear] = []
-    var results: [Int: Money] = input.priorResults
-    var baselineResults: [Int: Money] = input.priorResults
+    let accounting = YearAccounting<Decimal>(
+      years: input.years, rules: self, priorResults: input.priorResults.mapValues(\.euros))
+    var ledger = accounting.ledger()
     var perIntervention: [[InterventionYearOutcome]] = Array(
       repeating: [], count: input.interventions.count)
-    for year in input.years {
+    for (k, year) in input.years.enumerated() {
       let budget: MunicipalBudget
       do {
         budget = try municipalBudget(year: year, basis: input.budget[year]!, phase: input.phase)
@@ -158,42 +187,56 @@ extension RuleTable {
       let cost = effects.reduce(Money.zero) { $0 + $1.cost }
       let yield = effects.reduce(Money.zero) { $0 + ($1.yield ?? .zero) }
       let caseloadEffect = effects.reduce(Decimal(0)) { $0 + $1.caseloadEffect }
-      let spending = baselineSpending - yield
-      let with: BudgetYear
-      let without: BudgetYear
-      do {
-        with = try budgetYear(
-          budget: budget, spending: spending, priorResults: priors(year, results))
-        without = try budgetYear(
-          budget: budget, spending: baselineSpending, priorResults: priors(year, baselineResults))
-      } catch {
-        throw .vangnet(error)
+      // The vangnet's detail (band, conditions, caveats) for the same question the accounting
+      // answers; its compensation is the accounting's (one schedule computes both).
+      let priorsWith = accounting.priorResults(k, in: ledger, withPackage: true)
+      let priorsWithout = accounting.priorResults(k, in: ledger, withPackage: false)
+      let account = accounting.book(
+        k, budget: budget.budget.euros, baselineSpending: baselineSpending.euros,
+        yield: yield.euros, in: &ledger)
+      var answer: VangnetAnswer?
+      if accounting.schedules[k] != nil {
+        do {
+          answer = try vangnet(
+            VangnetQuestion(
+              year: year, budget: budget.budget, spending: Money(account.spending),
+              priorResults: priorsWith?.map { Money($0) }))
+          _ = try vangnet(
+            VangnetQuestion(
+              year: year, budget: budget.budget, spending: baselineSpending,
+              priorResults: priorsWithout?.map { Money($0) }))
+        } catch {
+          throw .vangnet(error)
+        }
       }
-      results[year] = with.result
-      baselineResults[year] = without.result
-      let packageAfter =
-        (with.result + (with.vangnet?.compensation ?? .zero))
-        - (without.result + (without.vangnet?.compensation ?? .zero))
-      let shares = Self.share(packageAfter, by: effects.map { $0.yield })
+      assert(answer.map { $0.compensation.euros == account.compensation } ?? true)
+      let shares = Self.share(
+        Money(account.packageAfterVangnet), by: effects.map { $0.yield })
       for (i, e) in effects.enumerated() {
         perIntervention[i].append(
           InterventionYearOutcome(
             year: year, cost: e.cost, yield: e.yield, caseloadEffect: e.caseloadEffect,
             effectBeforeVangnet: e.yield, effectAfterVangnet: shares[i]))
       }
+      let spending = Money(account.spending)
       let attribution = self.attribution(
         input: input, year: year, budget: budget, spending: spending,
         caseload: caseload - caseloadEffect)
       yearsOut.append(
         ProjectionYear(
           year: year, budget: budget, baselineSpending: baselineSpending, spending: spending,
-          result: with.result, vangnet: with.vangnet, netBurden: with.netBurden,
-          baseline: (without.result, without.vangnet?.compensation ?? .zero, without.netBurden),
+          result: Money(account.result), vangnet: answer, netBurden: Money(account.netBurden),
+          baseline: (
+            Money(account.baselineResult), Money(account.baselineCompensation),
+            Money(account.baselineNetBurden)
+          ),
           caseload: caseload - caseloadEffect, baselineCaseload: caseload, interventionCost: cost,
           interventionYield: yield,
           unquantified: zip(input.interventions, effects).filter { $1.yield == nil }.map {
             $0.0.id
           },
+          vangnetMissingReason: answer == nil
+            ? missing.first { $0.year == year && $0.part == "vangnet" }?.reason : nil,
           attribution: attribution))
     }
     return Projection(
@@ -201,20 +244,6 @@ extension RuleTable {
       interventions: zip(input.interventions, perIntervention).map {
         InterventionOutcome(intervention: $0, years: $1)
       })
-  }
-
-  /// The results of the years a multi-year condition of `year` needs, oldest first, or `nil`
-  /// when any of them is unknown (the condition is then taken as met and named).
-  func priors(_ year: Int, _ results: [Int: Money]) -> [Money]? {
-    let needed =
-      years[year]?.vangnet?.regimes.compactMap(\.condition).map(\.priorYearsNeeded).max() ?? 0
-    guard needed > 0 else { return nil }
-    var out: [Money] = []
-    for y in (year - needed)..<year {
-      guard let r = results[y] else { return nil }
-      out.append(r)
-    }
-    return out
   }
 
   /// Shares `total` over items in proportion to `weights`, rounding each share to cents with
@@ -227,7 +256,8 @@ extension RuleTable {
     var raw: [(index: Int, floor: Decimal, remainder: Decimal)] = []
     for (i, w) in weights.enumerated() {
       guard let w else { continue }
-      let exact = target.euros * w.euros / sum.euros * 100  // in cents
+      // The accounting's share (after · y / Σy) of the total rounded to cents, in cents.
+      let exact = YearAccount<Decimal>.share(target.euros, yield: w.euros, of: sum.euros) * 100
       var e = exact
       var f = Decimal()
       NSDecimalRound(&f, &e, 0, .down)

@@ -13,6 +13,8 @@ public protocol RuleScalar: Comparable, Sendable {
   static func * (a: Self, b: Self) -> Self
   /// Quotient.
   static func / (a: Self, b: Self) -> Self
+  /// Negation.
+  static prefix func - (x: Self) -> Self
   /// Converts an exact rule parameter (a fraction or rate).
   init(rule: Decimal)
 }
@@ -24,7 +26,7 @@ extension Decimal: RuleScalar {
 
 extension Double: RuleScalar {
   /// The nearest `Double`.
-  public init(rule: Decimal) { self = NSDecimalNumber(decimal: rule).doubleValue }
+  public init(rule: Decimal) { self = rule.doubleValue }
 }
 
 /// A regime's bands in the number type of the computation, ready to apply many times.
@@ -90,7 +92,7 @@ public enum ConditionSchedule<T: RuleScalar>: Sendable {
   /// Whether the condition holds for the year's result and budget and the prior results
   /// (oldest first; exactly the number the condition needs).
   @inlinable
-  public func met(result: T, budget: T, priors: [T]) -> Bool {
+  public func met(result: T, budget: T, priors: ArraySlice<T>) -> Bool {
     switch self {
     case .cumulative(let threshold):
       var cumulative = result
@@ -99,7 +101,7 @@ public enum ConditionSchedule<T: RuleScalar>: Sendable {
     case .consecutive(let n, let lag):
       let count = priors.count + 1
       for i in (count - lag - n)..<(count - lag) {
-        let r = i < priors.count ? priors[i] : result
+        let r = i < priors.count ? priors[priors.startIndex + i] : result
         if !(r < T.zero) { return false }
       }
       return true
@@ -131,26 +133,27 @@ public struct VangnetSchedule<T: RuleScalar>: Sendable {
 
   /// Each regime's compensation before its condition, and whether its condition holds (`nil`
   /// when it has none or the prior results are not known).
-  public func outcomes(deficit: T, budget: T, priors: [T]?) -> [(raw: T, met: Bool?)] {
+  public func outcomes(deficit: T, budget: T, priors: ArraySlice<T>?) -> [(raw: T, met: Bool?)] {
     let result = T.zero - deficit
     return regimes.map { r in
       let raw = r.bands.compensation(deficit: deficit, budget: budget)
       guard let c = r.condition, let priors else { return (raw, nil) }
-      return (
-        raw, c.met(result: result, budget: budget, priors: Array(priors.suffix(r.priorYears)))
-      )
+      return (raw, c.met(result: result, budget: budget, priors: priors.suffix(r.priorYears)))
     }
   }
 
   /// C = the largest compensation among the regimes whose condition holds (a condition whose
-  /// prior results are not known is taken as met).
+  /// prior results are not known is taken as met). `priors` are the results of the years
+  /// before, oldest first, at least `priorYearsNeeded` of them.
+  ///
+  /// - Complexity: O(regimes × (bands + prior years)); no allocation.
   @inlinable
-  public func compensation(deficit: T, budget: T, priors: [T]?) -> T {
+  public func compensation(deficit: T, budget: T, priors: ArraySlice<T>?) -> T {
     var best = T.zero
     let result = T.zero - deficit
     for r in regimes {
       if let c = r.condition, let priors,
-        !c.met(result: result, budget: budget, priors: Array(priors.suffix(r.priorYears)))
+        !c.met(result: result, budget: budget, priors: priors.suffix(r.priorYears))
       {
         continue
       }
@@ -195,6 +198,21 @@ public struct ConditionCheck: Equatable, Sendable {
   public var detail: String
 }
 
+/// A multi-year condition that was taken as met because the results it needs were not given;
+/// the caller says how to give them (a command-line option, a scenario field).
+public struct AssumedCondition: Equatable, Sendable {
+  /// The regime whose condition it is (`regular`, `IAU`, `MAU`).
+  public var regime: String
+  /// The condition in words, with its years.
+  public var condition: String
+
+  /// An assumed condition.
+  public init(regime: String, condition: String) {
+    self.regime = regime
+    self.condition = condition
+  }
+}
+
 /// One band of the applied regime with the part of the deficit in it and its compensation.
 public struct BandAmount: Equatable, Sendable {
   /// The band.
@@ -229,8 +247,8 @@ public struct VangnetAnswer: Equatable, Sendable {
   public var band: Band?
   /// The part of the deficit in each band of `regime`, and what it earns.
   public var bandBreakdown: [BandAmount]
-  /// Conditions that were not checked but taken as met, in words.
-  public var conditionsAssumed: [String]
+  /// Conditions that were not checked (their prior results were not given) but taken as met.
+  public var conditionsAssumed: [AssumedCondition]
   /// Conditions that were checked against given prior results.
   public var conditionsChecked: [ConditionCheck]
   /// Why no compensation is paid, when none is paid for a deficit.
@@ -292,12 +310,12 @@ extension RuleTable {
         year: q.year, needed: needed, given: priors.count, years: Array((q.year - needed)..<q.year))
     }
     let result = q.budget - q.spending
-    var assumed: [String] = []
+    var assumed: [AssumedCondition] = []
     var checked: [ConditionCheck] = []
     var best: (regime: VangnetRegime, compensation: Decimal)?
     var reasons: [String] = []
     let outcomes = VangnetSchedule<Decimal>(rule).outcomes(
-      deficit: deficit.euros, budget: q.budget.euros, priors: q.priorResults?.map(\.euros))
+      deficit: deficit.euros, budget: q.budget.euros, priors: q.priorResults?.map(\.euros)[...])
     for (regime, outcome) in zip(rule.regimes, outcomes) {
       if let c = regime.condition {
         if let met = outcome.met, let priors = q.priorResults {
@@ -311,9 +329,7 @@ extension RuleTable {
             reasons.append("\(regime.name): the multi-year condition is not met (\(detail))")
           }
         } else if deficit > .zero && ratio > regime.entry {
-          assumed.append(
-            "\(regime.name): \(c.text(year: q.year)) (not checked: give --prior-results to check it)"
-          )
+          assumed.append(AssumedCondition(regime: regime.name, condition: c.text(year: q.year)))
         }
       }
       let paid = outcome.met == false ? 0 : outcome.raw
@@ -354,7 +370,7 @@ extension RuleTable {
       compensation: compensation, ownRisk: deficit.clampedAtZero - compensation, regime: applied,
       band: band, bandBreakdown: breakdown,
       conditionsAssumed: compensation > .zero
-        ? assumed.filter { $0.hasPrefix(applied.name + ":") } : assumed,
+        ? assumed.filter { $0.regime == applied.name } : assumed,
       conditionsChecked: checked,
       reasonForNone: deficit > .zero && compensation == .zero
         ? reasons.joined(separator: "; ") : nil,

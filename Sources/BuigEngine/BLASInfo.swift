@@ -21,39 +21,21 @@ public enum BLASInfo {
   public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
 }
 
-#if canImport(Glibc)
-  import Glibc
-
-  extension BLASInfo {
-    /// The core type OpenBLAS should use on this CPU when it fell back to the generic
-    /// `Prescott` kernel (Debian's OpenBLAS 0.3.21 predates some CPUs, and its dgemm then runs 4.6× slower
-    /// dgemm): `SkylakeX` with AVX-512, `Haswell` with AVX2 and FMA; `nil` when the choice is
-    /// fine, already set by the user, or the CPU flags are unknown.
-    public static func betterCoreType(environment: [String: String], cpuinfo: String?) -> String? {
-      guard environment["OPENBLAS_CORETYPE"] == nil, environment["BUIG_BLAS_REEXEC"] == nil,
-        coreName == "Prescott",
-        let cpuinfo,
-        let flagsLine = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
-      else { return nil }
-      let flags = Set(flagsLine.split(separator: " ").map(String.init))
-      if flags.contains("avx512f") { return "SkylakeX" }
-      if flags.contains("avx2") && flags.contains("fma") { return "Haswell" }
-      return nil
-    }
-
-    /// Re-executes the process with `OPENBLAS_CORETYPE` set when `betterCoreType` names one (the
-    /// choice is made when the library loads, so it must be set before the process starts). A
-    /// value the user set is never overridden; the re-execution happens at most once.
-    public static func reexecWithBetterKernelIfNeeded() {
-      let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
-      guard
-        let core = betterCoreType(
-          environment: ProcessInfo.processInfo.environment, cpuinfo: cpuinfo)
-      else { return }
-      setenv("OPENBLAS_CORETYPE", core, 1)
-      setenv("BUIG_BLAS_REEXEC", "1", 1)
-      execv("/proc/self/exe", CommandLine.unsafeArgv)
-      // execv returns only on failure: go on with the slower kernel.
-    }
+extension BLASInfo {
+  /// The core type OpenBLAS should use on this CPU when it fell back to the generic `Prescott`
+  /// kernel (Debian's OpenBLAS 0.3.21 predates some CPUs, and its dgemm then runs 4.6× slower):
+  /// `SkylakeX` with AVX-512, `Haswell` with AVX2 and FMA; `nil` when the choice is fine,
+  /// already set by the user (or by a restart: `BUIG_BLAS_REEXEC`), or the CPU flags are
+  /// unknown. The executable restarts itself with it; the library never does.
+  public static func betterCoreType(environment: [String: String], cpuinfo: String?) -> String? {
+    guard environment["OPENBLAS_CORETYPE"] == nil, environment["BUIG_BLAS_REEXEC"] == nil,
+      coreName == "Prescott",
+      let cpuinfo,
+      let flagsLine = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+    else { return nil }
+    let flags = Set(flagsLine.split(separator: " ").map(String.init))
+    if flags.contains("avx512f") { return "SkylakeX" }
+    if flags.contains("avx2") && flags.contains("fma") { return "Haswell" }
+    return nil
   }
-#endif
+}

@@ -5,12 +5,6 @@ import Foundation
 /// and path i of the variant share the economy and every uncertain input they have in common,
 /// so the difference variant − base carries far less noise than two independent runs.
 public struct Comparison: Sendable {
-  /// The quantities compared.
-  public static let quantities = [
-    "netBurden", "result", "spending", "vangnet", "caseload", "interventionCost",
-    "interventionYield",
-  ]
-
   /// One quantity in one year.
   public struct Item: Sendable {
     /// The base's statistics.
@@ -28,8 +22,8 @@ public struct Comparison: Sendable {
   public var years: [Int]
   /// Paths per scenario.
   public var paths: Int
-  /// `items[year][quantity]`.
-  public var items: [Int: [String: Item]]
+  /// `items[year][quantity]`, for every quantity of `Quantity.reported`.
+  public var items: [Int: [Quantity: Item]]
   /// Per year: the probability that the variant's net burden is lower than the base's.
   public var variantBetter: [Int: Exceedance]
 
@@ -58,19 +52,18 @@ public struct Comparison: Sendable {
     let b = try variant.run(options) { progress?(options.paths + $0) }
     years = base.years
     paths = options.paths
-    var items: [Int: [String: Item]] = [:]
+    var items: [Int: [Quantity: Item]] = [:]
     var better: [Int: Exceedance] = [:]
     for y in years {
-      var row: [String: Item] = [:]
-      for q in Self.quantities {
-        let va = a.series[base.series("\(q)/\(y)")!]
-        let vb = b.series[variant.series("\(q)/\(y)")!]
+      var row: [Quantity: Item] = [:]
+      for q in Quantity.reported {
+        guard let va = a.series(q, year: y), let vb = b.series(q, year: y) else { continue }
         let sa = Summary(va)
         let sb = Summary(vb)
         row[q] = Item(
           base: sa, variant: sb, difference: Summary(zip(vb, va).map { $0 - $1 }),
           independentSE: (sa.se * sa.se + sb.se * sb.se).squareRoot())
-        if q == "netBurden" { better[y] = Exceedance(zip(vb, va).map { $0 < $1 }) }
+        if q == .netBurden { better[y] = Exceedance(zip(vb, va).map { $0 < $1 }) }
       }
       items[y] = row
     }

@@ -12,46 +12,54 @@ struct SummarySlots: @unchecked Sendable {
 public struct MonteCarloSummary: Sendable {
   /// Paths.
   public var paths: Int
-  /// The summary of each series, by series name (`netBurden/2018`, `yield:vouchers/2018`).
-  public var series: [String: Summary]
+  /// Where each series sits.
+  public var layout: SeriesLayout
+  /// The summary of each column of the layout; `nil` for a series with missing values.
+  let columns: [Summary?]
   /// Per year: the probability that the deficit exceeds the year's vangnet entry threshold
   /// (first regime), with the threshold; `nil` when the year has no rule.
   public var deficitAboveThreshold: [Int: (threshold: Double, exceedance: Exceedance)]
   /// Per year: the probability that the net burden exceeds the scenario's limit.
   public var netBurdenAbove: [Int: (limit: Double, exceedance: Exceedance)]
 
+  /// The statistics of a quantity in a year (of intervention i when the quantity belongs to
+  /// one); `nil` when the run has no such series or it has missing values.
+  public subscript(_ q: Quantity, year year: Int, intervention i: Int? = nil) -> Summary? {
+    layout.column(q, year: year, intervention: i).flatMap { columns[$0] }
+  }
+
   /// Computes the statistics of `values` (all paths of a run).
   public init(_ mc: MonteCarlo, _ values: PathValues, netBurdenLimit: Double?) {
     paths = values.count
-    // Each series is summarized on its own (sorting dominates), in parallel; the result does
-    // not depend on the order.
-    let count = mc.seriesNames.count
+    layout = values.layout
+    // Each series is summarized on its own, in parallel; the result does not depend on the
+    // order.
+    let count = layout.count
     let results = UnsafeMutableBufferPointer<Summary?>.allocate(capacity: count)
     results.initialize(repeating: nil)
     defer { results.deallocate() }
     let shared = SummarySlots(pointer: results)
     DispatchQueue.concurrentPerform(iterations: count) { k in
-      let v = values.series(k)
+      let v = values.column(k)
       guard !v.contains(where: { $0.isNaN }) else { return }
       shared.pointer[k] = Summary(v)
     }
-    var series: [String: Summary] = [:]
-    for (k, name) in mc.seriesNames.enumerated() {
-      if let s = results[k] { series[name] = s }
-    }
-    self.series = series
+    columns = Array(results)
     var deficit: [Int: (Double, Exceedance)] = [:]
     var burden: [Int: (Double, Exceedance)] = [:]
     for (k, year) in mc.years.enumerated() {
-      let budget = values.series[mc.series("budget/\(year)")!]
-      let result = values.series[mc.series("result/\(year)")!]
-      if let schedule = mc.schedules[k] {
+      if let schedule = mc.accounting.schedules[k], let budget = values.series(.budget, year: year),
+        let result = values.series(.result, year: year)
+      {
         let entry = schedule.entry
-        deficit[year] = (entry, Exceedance(zip(result, budget).map { -$0 > entry * $1 }))
+        var events = 0
+        for (r, b) in zip(result, budget) where -r > entry * b { events += 1 }
+        deficit[year] = (entry, Exceedance(count: events, of: values.count))
       }
-      if let limit = netBurdenLimit {
-        let n = values.series[mc.series("netBurden/\(year)")!]
-        burden[year] = (limit, Exceedance(n.map { $0 > limit }))
+      if let limit = netBurdenLimit, let n = values.series(.netBurden, year: year) {
+        var events = 0
+        for v in n where v > limit { events += 1 }
+        burden[year] = (limit, Exceedance(count: events, of: values.count))
       }
     }
     deficitAboveThreshold = deficit.mapValues { ($0.0, $0.1) }

@@ -34,10 +34,14 @@ public struct PartialResult: Sendable {
   public var shard: Int
   /// Number of shards.
   public var shards: Int
-  /// The series names.
+  /// The series names (`SeriesLayout.names` of the run that wrote it).
   public var seriesNames: [String]
-  /// The values.
-  public var values: PathValues
+  /// The first path of the shard.
+  public var firstPath: Int
+  /// Paths in the shard.
+  public var paths: Int
+  /// Series-major values, as `PathValues.storage`.
+  public var storage: [Double]
 
   /// The path range of shard k (1-based) of m over n paths: whole tiles of `MonteCarlo.tile`
   /// paths, shared out as evenly as possible.
@@ -53,7 +57,7 @@ public struct PartialResult: Sendable {
     engineVersion: String, scenarioSHA256: String, scenarioBytes: [UInt8], scenarioOrigin: String,
     rulesBytes: [UInt8]?,
     seed: UInt64, kernel: String, blasCore: String, totalPaths: Int, shard: Int, shards: Int,
-    seriesNames: [String], values: PathValues
+    seriesNames: [String], firstPath: Int, paths: Int, storage: [Double]
   ) {
     self.engineVersion = engineVersion
     self.scenarioSHA256 = scenarioSHA256
@@ -66,8 +70,37 @@ public struct PartialResult: Sendable {
     self.totalPaths = totalPaths
     self.shard = shard
     self.shards = shards
+    precondition(storage.count == paths * seriesNames.count, "one value per series and path")
     self.seriesNames = seriesNames
-    self.values = values
+    self.firstPath = firstPath
+    self.paths = paths
+    self.storage = storage
+  }
+
+  /// A partial result holding a run's values.
+  public init(
+    engineVersion: String, scenarioSHA256: String, scenarioBytes: [UInt8], scenarioOrigin: String,
+    rulesBytes: [UInt8]?, seed: UInt64, kernel: String, blasCore: String, totalPaths: Int,
+    shard: Int, shards: Int, values: PathValues
+  ) {
+    self.init(
+      engineVersion: engineVersion, scenarioSHA256: scenarioSHA256, scenarioBytes: scenarioBytes,
+      scenarioOrigin: scenarioOrigin, rulesBytes: rulesBytes, seed: seed, kernel: kernel,
+      blasCore: blasCore, totalPaths: totalPaths, shard: shard, shards: shards,
+      seriesNames: values.layout.names, firstPath: values.firstPath, paths: values.count,
+      storage: values.storage)
+  }
+
+  /// The values under the layout of the run that reads them, or an error when the shard was
+  /// written with other series (another scenario or engine).
+  public func values(layout: SeriesLayout) throws(ReadError) -> PathValues {
+    guard layout.names == seriesNames else {
+      throw ReadError(
+        description:
+          "the partial results hold other series than the scenario's run has (\(seriesNames.count) against \(layout.count)): they were written by another engine or scenario"
+      )
+    }
+    return PathValues(layout: layout, firstPath: firstPath, count: paths, storage: storage)
   }
 
   /// The file's bytes.
@@ -79,17 +112,15 @@ public struct PartialResult: Sendable {
       ("rules", rulesBytes.map { .string(Data($0).base64EncodedString()) } ?? .null),
       ("seed", .number(String(seed))), ("kernel", .string(kernel)), ("blasCore", .string(blasCore)),
       ("totalPaths", .int(totalPaths)),
-      ("shard", .int(shard)), ("shards", .int(shards)), ("firstPath", .int(values.firstPath)),
-      ("paths", .int(values.count)), ("series", .array(seriesNames.map { .string($0) })),
+      ("shard", .int(shard)), ("shards", .int(shards)), ("firstPath", .int(firstPath)),
+      ("paths", .int(paths)), ("series", .array(seriesNames.map { .string($0) })),
     ])
     var data = Data((Self.magic + "\n" + JSONWriter.writeCompact(header) + "\n").utf8)
-    data.reserveCapacity(data.count + 8 * values.count * seriesNames.count)
-    for s in values.series {
-      s.withUnsafeBufferPointer { p in
-        for v in p {
-          var bits = v.bitPattern.littleEndian
-          withUnsafeBytes(of: &bits) { data.append(contentsOf: $0) }
-        }
+    data.reserveCapacity(data.count + 8 * storage.count)
+    storage.withUnsafeBufferPointer { p in
+      for v in p {
+        var bits = v.bitPattern.littleEndian
+        withUnsafeBytes(of: &bits) { data.append(contentsOf: $0) }
       }
     }
     return data
@@ -140,17 +171,13 @@ public struct PartialResult: Sendable {
           "\(name): expected \(8 * paths * seriesNames.count) bytes of values, found \(body.count): the file is cut off or damaged"
       )
     }
-    var series: [[Double]] = []
+    var storage = [Double](repeating: 0, count: paths * seriesNames.count)
     var offset = body.startIndex
-    for _ in seriesNames {
-      var s = [Double](repeating: 0, count: paths)
-      for p in 0..<paths {
-        var bits: UInt64 = 0
-        for b in 0..<8 { bits |= UInt64(bytes[offset + b]) << (8 * UInt64(b)) }
-        s[p] = Double(bitPattern: bits)
-        offset += 8
-      }
-      series.append(s)
+    for i in storage.indices {
+      var bits: UInt64 = 0
+      for b in 0..<8 { bits |= UInt64(bytes[offset + b]) << (8 * UInt64(b)) }
+      storage[i] = Double(bitPattern: bits)
+      offset += 8
     }
     let rules = string("rules").flatMap { Data(base64Encoded: $0) }.map { [UInt8]($0) }
     return PartialResult(
@@ -158,8 +185,7 @@ public struct PartialResult: Sendable {
       scenarioOrigin: origin,
       rulesBytes: rules, seed: seed, kernel: kernel, blasCore: core, totalPaths: total,
       shard: shard, shards: shards,
-      seriesNames: seriesNames,
-      values: PathValues(firstPath: firstPath, count: paths, series: series))
+      seriesNames: seriesNames, firstPath: firstPath, paths: paths, storage: storage)
   }
 
   /// Joins the shards of one run, in shard order, after checking that they belong together and
@@ -192,21 +218,30 @@ public struct PartialResult: Sendable {
           + (twice.isEmpty
             ? "" : "; given twice: \(twice.map(String.init).joined(separator: ", "))"))
     }
-    var values = sorted[0].values
-    for p in sorted.dropFirst() {
-      guard p.values.firstPath == values.firstPath + values.count else {
+    var end = sorted[0].firstPath
+    for p in sorted {
+      guard p.firstPath == end else {
         throw ReadError(
           description: "shard \(p.shard) does not start where shard \(p.shard - 1) ends")
       }
-      values.append(p.values)
+      end += p.paths
     }
-    guard values.firstPath == 0, values.count == first.totalPaths else {
-      throw ReadError(description: "the shards cover \(values.count) of \(first.totalPaths) paths")
+    let total = end - sorted[0].firstPath
+    guard sorted[0].firstPath == 0, total == first.totalPaths else {
+      throw ReadError(description: "the shards cover \(total) of \(first.totalPaths) paths")
+    }
+    // Series-major: series k of every shard in shard order, then series k + 1.
+    var storage: [Double] = []
+    storage.reserveCapacity(total * first.seriesNames.count)
+    for k in first.seriesNames.indices {
+      for p in sorted { storage += p.storage[(k * p.paths)..<((k + 1) * p.paths)] }
     }
     var merged = first
     merged.shard = 1
     merged.shards = 1
-    merged.values = values
+    merged.firstPath = 0
+    merged.paths = total
+    merged.storage = storage
     return merged
   }
 }

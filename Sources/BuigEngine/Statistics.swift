@@ -1,5 +1,48 @@
 import Foundation
 
+/// The mean, standard deviation and standard error of values in path order, with pairwise
+/// summation, so that the same values always give the same bits however a run was split.
+public struct Moments: Equatable, Sendable {
+  /// Number of values n.
+  public var count: Int
+  /// The mean x̄ = Σx/n (pairwise summation).
+  public var mean: Double
+  /// The sample standard deviation s = √(Σ(x − x̄)²/(n − 1)); 0 for one value.
+  public var sd: Double
+  /// The standard error of the mean s/√n.
+  public var se: Double
+
+  /// The moments of values (in path order); NaN for no values.
+  ///
+  /// - Complexity: O(n).
+  public init(_ values: ArraySlice<Double>) {
+    let n = values.count
+    count = n
+    guard n > 0 else {
+      (mean, sd, se) = (.nan, .nan, .nan)
+      return
+    }
+    let m = values.withUnsafeBufferPointer { Self.pairwiseSum($0, 0, n) { $0 } } / Double(n)
+    let ss = values.withUnsafeBufferPointer { Self.pairwiseSum($0, 0, n) { ($0 - m) * ($0 - m) } }
+    mean = m
+    sd = n > 1 ? (ss / Double(n - 1)).squareRoot() : 0
+    se = n > 1 ? sd / Double(n).squareRoot() : 0
+  }
+
+  /// Pairwise (cascade) summation of f over values[lo..<hi]: error O(ε·log n) instead of O(ε·n).
+  static func pairwiseSum(
+    _ v: UnsafeBufferPointer<Double>, _ lo: Int, _ hi: Int, _ f: (Double) -> Double
+  ) -> Double {
+    if hi - lo <= 64 {
+      var s = 0.0
+      for i in lo..<hi { s += f(v[i]) }
+      return s
+    }
+    let mid = lo + (hi - lo) / 2
+    return pairwiseSum(v, lo, mid, f) + pairwiseSum(v, mid, hi, f)
+  }
+}
+
 /// Summary statistics of one quantity over the paths, computed from all path values in path
 /// order, so that the same values always give the same bits, however the run was split.
 public struct Summary: Equatable, Sendable {
@@ -34,58 +77,133 @@ public struct Summary: Equatable, Sendable {
       && a.min == b.min && a.max == b.max
   }
 
-  /// Pairwise (cascade) summation of values[range]: error O(ε·log n) instead of O(ε·n).
-  static func pairwiseSum(
-    _ v: UnsafeBufferPointer<Double>, _ lo: Int, _ hi: Int, _ f: (Double) -> Double
-  ) -> Double {
-    if hi - lo <= 64 {
-      var s = 0.0
-      for i in lo..<hi { s += f(v[i]) }
-      return s
+  /// The 0-based ranks of the order statistics a summary of n values reports: min, the
+  /// quantiles, the interval ends, max.
+  static func ranks(_ n: Int) -> (quantiles: [Int], intervals: [(Int, Int)]) {
+    let q = levels.map { p in Swift.min(n - 1, Swift.max(0, Int((p * Double(n)).rounded(.up)) - 1)) }
+    let i = levels.map { p -> (Int, Int) in
+      let center = p * Double(n)
+      let half = 1.96 * (Double(n) * p * (1 - p)).squareRoot()
+      let lo = Swift.max(0, Int((center - half).rounded(.down)) - 1)
+      let hi = Swift.min(n - 1, Int((center + half).rounded(.up)))
+      return (lo, hi)
     }
-    let mid = lo + (hi - lo) / 2
-    return pairwiseSum(v, lo, mid, f) + pairwiseSum(v, mid, hi, f)
+    return (q, i)
   }
 
   /// Summarizes values (in path order).
   public init(_ values: [Double]) { self.init(values[...]) }
 
-  /// Summarizes values (in path order).
+  /// Summarizes values (in path order). The order statistics come from a copy partitioned
+  /// around the ranks needed (`OrderStatistics`), not from a full sort; they are the same
+  /// values a sort would give.
   ///
-  /// - Complexity: O(n log n) for the sort.
+  /// - Complexity: O(n·log r) for r ranks (17), against O(n·log n) for a sort.
   public init(_ values: ArraySlice<Double>) {
     let n = values.count
+    let m = Moments(values)
     count = n
+    mean = m.mean
+    sd = m.sd
+    se = m.se
     guard n > 0 else {
-      mean = .nan
-      sd = .nan
-      se = .nan
       quantiles = Self.levels.map { _ in .nan }
       intervals = Self.levels.map { _ in (.nan, .nan) }
       min = .nan
       max = .nan
       return
     }
-    let m = values.withUnsafeBufferPointer { Self.pairwiseSum($0, 0, n) { $0 } } / Double(n)
-    let ss = values.withUnsafeBufferPointer { Self.pairwiseSum($0, 0, n) { ($0 - m) * ($0 - m) } }
-    mean = m
-    sd = n > 1 ? (ss / Double(n - 1)).squareRoot() : 0
-    se = n > 1 ? sd / Double(n).squareRoot() : 0
-    let sorted = values.sorted()
-    func rank(_ r: Double) -> Double {
-      let i = Swift.min(n - 1, Swift.max(0, Int(r.rounded(.up)) - 1))
-      return sorted[i]
+    let (q, i) = Self.ranks(n)
+    let wanted = [0, n - 1] + q + i.flatMap { [$0.0, $0.1] }
+    let order = OrderStatistics(values, ranks: wanted)
+    quantiles = q.map { order[$0] }
+    intervals = i.map { (order[$0.0], order[$0.1]) }
+    min = order[0]
+    max = order[n - 1]
+  }
+}
+
+/// Selected order statistics of values: the k-th smallest for each requested rank k, found by
+/// a multi-rank quickselect on a copy (three-way partitions around a median-of-three pivot, so
+/// that runs of equal values, common in deterministic series, cost one pass).
+public struct OrderStatistics: Sendable {
+  let values: [Int: Double]
+
+  /// The order statistics of `values` at 0-based `ranks` (any order, repeats allowed).
+  ///
+  /// - Complexity: O(n·log r) expected for r distinct ranks.
+  public init(_ values: ArraySlice<Double>, ranks: [Int]) {
+    var copy = Array(values)
+    let wanted = Array(Set(ranks)).sorted()
+    copy.withUnsafeMutableBufferPointer { a in
+      Self.select(a.baseAddress!, 0, a.count, wanted[...])
     }
-    quantiles = Self.levels.map { rank($0 * Double(n)) }
-    intervals = Self.levels.map { p in
-      let center = p * Double(n)
-      let half = 1.96 * (Double(n) * p * (1 - p)).squareRoot()
-      let lo = Swift.max(0, Int((center - half).rounded(.down)) - 1)
-      let hi = Swift.min(n - 1, Int((center + half).rounded(.up)))
-      return (sorted[lo], sorted[hi])
+    var out: [Int: Double] = [:]
+    for r in wanted { out[r] = copy[r] }
+    self.values = out
+  }
+
+  /// The value of rank r (one of the ranks asked for).
+  public subscript(_ r: Int) -> Double { values[r]! }
+
+  /// Puts the value of every rank in `ranks` (sorted, within lo..<hi) at its place.
+  static func select(
+    _ a: UnsafeMutablePointer<Double>, _ lo: Int, _ hi: Int, _ ranks: ArraySlice<Int>
+  ) {
+    var lo = lo
+    var hi = hi
+    var ranks = ranks
+    while !ranks.isEmpty {
+      if hi - lo <= 16 {
+        // Insertion sort of a short range.
+        for i in (lo + 1)..<hi {
+          let v = a[i]
+          var j = i - 1
+          while j >= lo && a[j] > v {
+            a[j + 1] = a[j]
+            j -= 1
+          }
+          a[j + 1] = v
+        }
+        return
+      }
+      // Median of three as the pivot.
+      let x = a[lo]
+      let y = a[lo + (hi - lo) / 2]
+      let z = a[hi - 1]
+      let pivot = Swift.max(Swift.min(x, y), Swift.min(Swift.max(x, y), z))
+      // Three-way partition: [lo, lt) < pivot, [lt, gt) == pivot, [gt, hi) > pivot.
+      var lt = lo
+      var i = lo
+      var gt = hi
+      while i < gt {
+        let v = a[i]
+        if v < pivot {
+          a[i] = a[lt]
+          a[lt] = v
+          lt += 1
+          i += 1
+        } else if v > pivot {
+          gt -= 1
+          a[i] = a[gt]
+          a[gt] = v
+        } else {
+          i += 1
+        }
+      }
+      let left = ranks.prefix { $0 < lt }
+      let right = ranks.drop { $0 < gt }
+      // Recurse into the smaller side, loop on the larger.
+      if left.count <= right.count {
+        if !left.isEmpty { select(a, lo, lt, left) }
+        lo = gt
+        ranks = right
+      } else {
+        if !right.isEmpty { select(a, gt, hi, right) }
+        hi = lt
+        ranks = left
+      }
     }
-    min = sorted[0]
-    max = sorted[n - 1]
   }
 }
 
@@ -98,9 +216,13 @@ public struct Exceedance: Equatable, Sendable {
 
   /// The share of `flags` that are true.
   public init(_ flags: [Bool]) {
-    let n = Double(flags.count)
-    let p = n > 0 ? Double(flags.filter { $0 }.count) / n : .nan
+    self.init(count: flags.filter { $0 }.count, of: flags.count)
+  }
+
+  /// The share of `events` among `n` paths.
+  public init(count events: Int, of n: Int) {
+    let p = n > 0 ? Double(events) / Double(n) : .nan
     probability = p
-    se = n > 0 ? (p * (1 - p) / n).squareRoot() : .nan
+    se = n > 0 ? (p * (1 - p) / Double(n)).squareRoot() : .nan
   }
 }

@@ -1,3 +1,4 @@
+import BuigCheck
 import BuigCore
 import BuigEngine
 import Foundation

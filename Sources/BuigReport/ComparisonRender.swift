@@ -19,21 +19,20 @@ public enum ComparisonRender {
     }
     func meanSE(_ s: Summary) -> JSONValue {
       .object([
-        ("mean", .number(MonteCarloInfo.fixed(s.mean, 2))),
-        ("se", .number(MonteCarloInfo.fixed(s.se, 2))),
+        ("mean", MonteCarloInfo.number(s.mean, 2)), ("se", MonteCarloInfo.number(s.se, 2)),
       ])
     }
     let years: [JSONValue] = c.years.map { y in
       var m: [(key: String, value: JSONValue)] = [("year", .int(y))]
-      for q in Comparison.quantities {
+      for q in Quantity.reported {
         guard let item = c.items[y]?[q] else { continue }
         m.append(
           (
-            q,
+            q.rawValue,
             .object([
               ("base", meanSE(item.base)), ("variant", meanSE(item.variant)),
               ("difference", .object(MonteCarloInfo.statistics(item.difference))),
-              ("independentSE", .number(MonteCarloInfo.fixed(item.independentSE, 2))),
+              ("independentSE", MonteCarloInfo.number(item.independentSE, 2)),
             ])
           ))
       }
@@ -42,8 +41,8 @@ public enum ComparisonRender {
           (
             "pVariantBetter",
             .object([
-              ("probability", .number(MonteCarloInfo.fixed(b.probability, 6))),
-              ("se", .number(MonteCarloInfo.fixed(b.se, 6))),
+              ("probability", MonteCarloInfo.number(b.probability, 6)),
+              ("se", MonteCarloInfo.number(b.se, 6)),
             ])
           ))
       }
@@ -89,7 +88,7 @@ public enum ComparisonRender {
         ? MonteCarloInfo.fixed(v / 1000, 1) : Money.group(MonteCarloInfo.fixed(v / 1000, 0))
     }
     for y in c.years {
-      guard let i = c.items[y]?["netBurden"] else { continue }
+      guard let i = c.items[y]?[.netBurden] else { continue }
       let p = c.variantBetter[y].map { MonteCarloInfo.fixed($0.probability * 100, 1) + "%" } ?? ""
       t.add([
         String(y), k(i.base.mean), k(i.variant.mean), k(i.difference.mean), k(i.difference.se),
@@ -100,7 +99,7 @@ public enum ComparisonRender {
     out.append(t.render())
     out.append("")
     for y in c.years {
-      guard let i = c.items[y]?["netBurden"], i.difference.se > 0 else { continue }
+      guard let i = c.items[y]?[.netBurden], i.difference.se > 0 else { continue }
       out.append(
         "  \(y): se \(k(i.difference.se)) on common random numbers, \(k(i.independentSE)) for independent runs"
       )

@@ -29,23 +29,30 @@ public struct MonteCarloInfo: Sendable {
   }
 
   /// A number with exactly `decimals` decimals, rounded half away from zero (for Monte Carlo
-  /// statistics, which are `Double`): the same value always gives the same text.
+  /// statistics, which are `Double`): the same value always gives the same text. NaN and the
+  /// infinities, which no statistic of finite paths should be, read `NaN`, `inf` and `-inf`:
+  /// never a plausible number (`number` turns them into JSON null).
   public static func fixed(_ v: Double, _ decimals: Int) -> String {
-    guard v.isFinite else { return "0" }
+    guard v.isFinite else { return v.isNaN ? "NaN" : v > 0 ? "inf" : "-inf" }
     let scale = pow(10.0, Double(decimals))
     let r = (abs(v) * scale).rounded(.toNearestOrAwayFromZero) / scale * (v < 0 ? -1 : 1)
     let text = String(format: "%.\(decimals)f", r)
     return text == "-0.00" || text == "-0" ? String(text.dropFirst()) : text
   }
 
+  /// A number for JSON with exactly `decimals` decimals (`fixed`), or null when it is NaN or
+  /// infinite (JSON has no such numbers).
+  public static func number(_ v: Double, _ decimals: Int) -> JSONValue {
+    v.isFinite ? .number(fixed(v, decimals)) : .null
+  }
+
   /// `mean`, `se`, `sd`, `p5` … `p95`, `intervals`, to the cent.
   public static func statistics(_ s: Summary) -> [(key: String, value: JSONValue)] {
     var out: [(key: String, value: JSONValue)] = [
-      ("mean", .number(fixed(s.mean, 2))), ("se", .number(fixed(s.se, 2))),
-      ("sd", .number(fixed(s.sd, 2))),
+      ("mean", number(s.mean, 2)), ("se", number(s.se, 2)), ("sd", number(s.sd, 2)),
     ]
     let names = ["p5", "p25", "p50", "p75", "p95"]
-    for (i, n) in names.enumerated() { out.append((n, .number(fixed(s.quantiles[i], 2)))) }
+    for (i, n) in names.enumerated() { out.append((n, number(s.quantiles[i], 2))) }
     out.append(
       (
         "intervals",
@@ -54,8 +61,8 @@ public struct MonteCarloInfo: Sendable {
             (
               n,
               .object([
-                ("low", .number(fixed(s.intervals[i].low, 2))),
-                ("high", .number(fixed(s.intervals[i].high, 2))),
+                ("low", number(s.intervals[i].low, 2)),
+                ("high", number(s.intervals[i].high, 2)),
               ])
             )
           })
@@ -66,7 +73,7 @@ public struct MonteCarloInfo: Sendable {
   /// `{"probability", "se", <extra>}`.
   static func probability(_ e: Exceedance, _ extra: (String, JSONValue)) -> JSONValue {
     .object([
-      extra, ("probability", .number(fixed(e.probability, 6))), ("se", .number(fixed(e.se, 6))),
+      extra, ("probability", number(e.probability, 6)), ("se", number(e.se, 6)),
     ])
   }
 
@@ -80,14 +87,14 @@ public struct MonteCarloInfo: Sendable {
       ("blasCore", .string(blasCore)),
       (
         "calibratedInflowPerMonth",
-        .array(engine.calibration.inflow.map { .number(Self.fixed($0, 4)) })
+        .array(engine.calibration.inflow.map { Self.number($0, 4) })
       ),
       (
         "expectedMonthsOnBenefit",
         .array(
           engine.expectedMonths.enumerated().map { i, m in
             .object([
-              ("state", .string(FlowModel.stateNames[i])), ("months", .number(Self.fixed(m, 4))),
+              ("state", .string(FlowModel.stateNames[i])), ("months", Self.number(m, 4)),
             ])
           })
       ),
@@ -99,8 +106,8 @@ public struct MonteCarloInfo: Sendable {
   public func csvRows(scenario: String, years: [Int]) -> [[String]] {
     var rows: [[String]] = []
     for y in years {
-      for q in Quantity.allCases {
-        guard let s = summary.series["\(q.rawValue)/\(y)"] else { continue }
+      for q in Quantity.reported {
+        guard let s = summary[q, year: y] else { continue }
         let stats: [(String, Double)] =
           [("mean", s.mean), ("se", s.se)]
           + zip(["p5", "p25", "p50", "p75", "p95"], s.quantiles).map { ($0, $1) }
@@ -135,7 +142,7 @@ public struct MonteCarloInfo: Sendable {
       headers: ["Net burden (EUR 1,000)", "mean", "se", "p5", "p50", "p95", "P(def>thr)"],
       alignments: [.left, .right, .right, .right, .right, .right, .right])
     for y in years {
-      guard let s = summary.series["netBurden/\(y)"] else { continue }
+      guard let s = summary[.netBurden, year: y] else { continue }
       let p =
         summary.deficitAboveThreshold[y].map {
           Self.fixed($0.exceedance.probability * 100, 1) + "%"
@@ -149,7 +156,7 @@ public struct MonteCarloInfo: Sendable {
       headers: ["Package yield (EUR 1,000)", "mean", "p5", "p50", "p95"],
       alignments: [.left, .right, .right, .right, .right])
     for y in years {
-      guard let s = summary.series["interventionYield/\(y)"] else { continue }
+      guard let s = summary[.interventionYield, year: y] else { continue }
       u.add([String(y), k(s.mean), k(s.quantiles[0]), k(s.quantiles[2]), k(s.quantiles[4])])
     }
     out.append("")

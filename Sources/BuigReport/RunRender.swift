@@ -3,28 +3,7 @@ import BuigJSON
 import BuigScenario
 import Foundation
 
-/// The quantities every year of a run reports, in output order, with their unit.
-public enum Quantity: String, CaseIterable, Sendable {
-  /// The municipality's BUIG budget B (EUR).
-  case budget
-  /// Spending U with the interventions (EUR).
-  case spending
-  /// Result R = B − U (EUR).
-  case result
-  /// Vangnet compensation C (EUR).
-  case vangnet
-  /// Net burden on the general funds N = −(R + C) (EUR).
-  case netBurden
-  /// Households on benefit with the interventions (annual average).
-  case caseload
-  /// Total cost of the interventions (EUR).
-  case interventionCost
-  /// Total quantified yield of the interventions (EUR).
-  case interventionYield
-
-  /// `EUR` or `households`.
-  public var unit: String { self == .caseload ? "households" : "EUR" }
-
+extension Quantity {
   /// The label in tables.
   public var label: String {
     switch self {
@@ -36,20 +15,9 @@ public enum Quantity: String, CaseIterable, Sendable {
     case .caseload: "caseload (households)"
     case .interventionCost: "intervention cost"
     case .interventionYield: "intervention yield"
-    }
-  }
-
-  /// The expected value of the quantity in a projection year, as a decimal.
-  public func expected(_ y: ProjectionYear) -> Decimal {
-    switch self {
-    case .budget: y.budget.budget.euros
-    case .spending: y.spending.euros
-    case .result: y.result.euros
-    case .vangnet: (y.vangnet?.compensation ?? .zero).euros
-    case .netBurden: y.netBurden.euros
-    case .caseload: y.caseload
-    case .interventionCost: y.interventionCost.euros
-    case .interventionYield: y.interventionYield.euros
+    case .baselineNetBurden: "baseline net burden"
+    case .yield: "yield"
+    case .effectAfterVangnet: "after vangnet"
     }
   }
 }
@@ -122,12 +90,12 @@ public enum RunRender {
     var years: [JSONValue] = []
     for y in p.years {
       var m: [(key: String, value: JSONValue)] = [("year", .int(y.year))]
-      for q in Quantity.allCases {
-        var stat: [(key: String, value: JSONValue)] = [("expected", json(q, q.expected(y)))]
+      for q in Quantity.reported {
+        var stat: [(key: String, value: JSONValue)] = [("expected", json(q, y.value(q)))]
         if q == .interventionYield {
           stat.append(("unquantified", .array(y.unquantified.map { .string($0) })))
         }
-        if let summary = mc?.summary.series["\(q.rawValue)/\(y.year)"] {
+        if let summary = mc?.summary[q, year: y.year] {
           stat += MonteCarloInfo.statistics(summary)
         }
         m.append((q.rawValue, .object(stat)))
@@ -170,16 +138,20 @@ public enum RunRender {
               ("regime", .string(v.regime.name)),
               ("deficitPercent", Format.jsonPercent(v.deficitRatio)),
               ("band", v.band.map { .string($0.label) } ?? .null),
-              ("conditionsAssumed", .array(v.conditionsAssumed.map { .string($0) })),
+              (
+                "conditionsAssumed",
+                .array(v.conditionsAssumed.map { .string(RunRender.assumed($0)) })
+              ),
               ("caveats", .array(v.caveats.map { .string($0) })),
             ])
           ))
       } else {
-        let reason = s.rules.missing.first { $0.year == y.year && $0.part == "vangnet" }?.reason
         m.append(
           (
             "vangnetRule",
-            .object([("regime", .null), ("reason", reason.map { .string($0) } ?? .null)])
+            .object([
+              ("regime", .null), ("reason", y.vangnetMissingReason.map { .string($0) } ?? .null),
+            ])
           ))
       }
       let budget = y.budget
@@ -196,7 +168,7 @@ public enum RunRender {
         ))
       years.append(.object(m))
     }
-    let interventions: [JSONValue] = p.interventions.map { io in
+    let interventions: [JSONValue] = p.interventions.enumerated().map { index, io in
       let i = io.intervention
       var m: [(key: String, value: JSONValue)] = [
         ("id", .string(i.id)), ("name", .string(i.name)), ("kind", .string(i.kind.name)),
@@ -232,27 +204,24 @@ public enum RunRender {
                 ("effectAfterVangnet", Format.json(y.effectAfterVangnet)),
                 ("caseloadEffect", .number(y.caseloadEffect.rounded(2).plainText)),
               ]
-              if let summary = mc?.summary.series["yield:\(i.id)/\(y.year)"] {
+              if let summary = mc?.summary[.yield, year: y.year, intervention: index] {
                 ym.append(("yieldStatistics", .object(MonteCarloInfo.statistics(summary))))
               }
-              if let summary = mc?.summary.series["effectAfterVangnet:\(i.id)/\(y.year)"] {
+              if let summary = mc?.summary[.effectAfterVangnet, year: y.year, intervention: index] {
                 ym.append(
                   ("effectAfterVangnetStatistics", .object(MonteCarloInfo.statistics(summary))))
               }
               return .object(ym)
             })
         ))
-      let cost = io.years.reduce(Money.zero) { $0 + $1.cost }
-      let yield: Money? = i.isPM ? nil : io.years.reduce(Money.zero) { $0 + ($1.yield ?? .zero) }
-      let after: Money? =
-        i.isPM ? nil : io.years.reduce(Money.zero) { $0 + ($1.effectAfterVangnet ?? .zero) }
+      let total = io.total
       m.append(
         (
           "total",
           .object([
-            ("cost", Format.json(cost)), ("yield", Format.json(yield)),
-            ("effectAfterVangnet", Format.json(after)),
-            ("netAfterVangnet", Format.json(after.map { $0 - cost })),
+            ("cost", Format.json(total.cost)), ("yield", Format.json(total.yield)),
+            ("effectAfterVangnet", Format.json(total.effectAfterVangnet)),
+            ("netAfterVangnet", Format.json(total.netAfterVangnet)),
           ])
         ))
       return .object(m)
@@ -293,6 +262,12 @@ public enum RunRender {
     return .object(out)
   }
 
+  /// An assumed vangnet condition in the words of a run: the results it needs come from the
+  /// scenario's `priorResults`.
+  static func assumed(_ c: AssumedCondition) -> String {
+    "\(c.regime): \(c.condition) (not checked: give the scenario's priorResults for those years to check it)"
+  }
+
   /// A CSV field, quoted when it holds a separator, a quote or a line break.
   static func csvField(_ s: String, separator: Character = ",") -> String {
     if s.contains(separator) || s.contains("\"") || s.contains("\n") || s.contains("\r") {
@@ -312,10 +287,10 @@ public enum RunRender {
       ["scenario", "year", "quantity", "intervention", "unit", "statistic", "value"]
     ]
     for y in p.years {
-      for q in Quantity.allCases {
+      for q in Quantity.reported {
         rows.append([
           identity.scenario, String(y.year), q.rawValue, "", q.unit, "expected",
-          q.expected(y).rounded(2).plainText,
+          y.value(q).rounded(2).plainText,
         ])
       }
     }
@@ -355,15 +330,16 @@ public enum RunRender {
       var t = TextTable(
         headers: ["Meerjarenbeeld (EUR)"] + block.map { String($0.year) },
         alignments: [.left] + block.map { _ in .right })
-      for q in Quantity.allCases {
+      for q in Quantity.reported {
         t.add(
           [q.label]
             + block.map { y in
-              let v = q.expected(y)
+              let v = y.value(q)
               return q == .caseload ? Money.group(v.rounded(0).plainText) : Money(v).groupedEuros
             })
       }
-      t.add(["baseline net burden"] + block.map { $0.baseline.netBurden.groupedEuros })
+      t.add(
+        [Quantity.baselineNetBurden.label] + block.map { $0.baseline.netBurden.groupedEuros })
       out.append(t.render())
     }
     let pm = p.interventions.filter { $0.intervention.isPM }.map(\.intervention.id)
@@ -414,7 +390,9 @@ public enum RunRender {
     }
     var assumed: [String] = []
     for y in p.years {
-      for c in y.vangnet?.conditionsAssumed ?? [] { assumed.append("\(y.year): \(c)") }
+      for c in y.vangnet?.conditionsAssumed ?? [] {
+        assumed.append("\(y.year): \(RunRender.assumed(c))")
+      }
       if y.vangnet == nil {
         assumed.append("\(y.year): no vangnet rule in the rule table; none is counted")
       }

@@ -4,6 +4,12 @@ import Foundation
 
 /// Renders a vangnet answer.
 public enum VangnetReport {
+  /// An assumed condition in the words of `buig vangnet`, whose prior results come from
+  /// `--prior-results`.
+  static func assumed(_ c: AssumedCondition) -> String {
+    "\(c.regime): \(c.condition) (not checked: give --prior-results to check it)"
+  }
+
   /// The answer as JSON: `year`, `budget`, `spending`, `deficit`, `deficitPercent`,
   /// `compensation`, `ownRisk`, `band`, `conditionsAssumed`, then the detail (`regime`,
   /// `conditionsChecked`, `bands`, `reasonForNone`, `caveats`, `engine`). Amounts in euros to
@@ -18,7 +24,7 @@ public enum VangnetReport {
       ("compensation", Format.json(a.compensation)),
       ("ownRisk", Format.json(a.ownRisk)),
       ("band", a.band.map { .string($0.label) } ?? .null),
-      ("conditionsAssumed", .array(a.conditionsAssumed.map { .string($0) })),
+      ("conditionsAssumed", .array(a.conditionsAssumed.map { .string(assumed($0)) })),
       (
         "regime",
         .object([
@@ -93,7 +99,7 @@ public enum VangnetReport {
       out.append("")
       out.append("  Conditions assumed met (not checked):")
       for c in a.conditionsAssumed {
-        out.append(Format.wrap(c, indent: "      ", firstIndent: "    - "))
+        out.append(Format.wrap(assumed(c), indent: "      ", firstIndent: "    - "))
       }
     }
     if !a.conditionsChecked.isEmpty {

@@ -256,16 +256,13 @@ extension ScenarioReader {
           o.path.appending("fromState"), expected: "either retention or fromState",
           found: "both (fromState derives the retention)")
       } else if let rung, let band, let model = flowModel {
-        // An extra exit from this state saves the months its household would still have spent on
-        // benefit: T expected months (the absorbing chain's fundamental matrix), so the avoided
-        // benefit survives each year with (1 − 1/T)^12.
-        let months = model.expectedMonthsOnBenefit()[FlowModel.state(rung: rung, band: band)]
-        let survival = pow(1 - 1 / months, 12)
-        retention = Decimal(string: String(format: "%.6f", survival))
+        let derived = model.retention(rung: rung, band: band)
+        retention = derived.retention
+        let months = derived.months
         trail.add(
           Provenance(
             path: o.path.appending("retention").description,
-            value: String(format: "%.6f", survival),
+            value: String(format: "%.6f", derived.retention.doubleValue),
             source:
               "the flow model's expected remaining months on benefit in rung \(rung), band \(band)",
             note: "T = \(String(format: "%.1f", months)) months; retention = (1 - 1/T)^12"))

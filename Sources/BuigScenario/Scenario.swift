@@ -72,7 +72,7 @@ extension Scenario {
     throws(InputIssues)
     -> Scenario
   {
-    let value = try JSONParser.document(bytes, origin: "(file)")
+    let value = try JSONParser.document(bytes, origin: origin)
     let log = IssueLog()
     let reader = ScenarioReader(log: log, builtIn: builtIn)
     let scenario = reader.read(JSONReader(value, log: log), sha256: SHA256.hex(bytes))
@@ -203,7 +203,7 @@ final class ScenarioReader {
     let interventions = readInterventions(o.optional("interventions"))
     let (inputs, targets, rows, repair) = readUncertainty(
       o.optional("uncertainty"), o.optional("correlation"), interventions: interventions)
-    let seed = o.optional("seed")?.int(in: 0...Int(Int32.max)).map { UInt64($0) } ?? 1
+    let seed = o.optional("seed")?.int(in: Seed.range).map { UInt64($0) } ?? Seed.default
     var mc = MonteCarloSettings()
     if let m = o.optional("monteCarlo"), let mo = m.object(keys: ["paths", "netBurdenLimit"]) {
       mc.paths = mo.optional("paths")?.int(in: 1...100_000_000) ?? mc.paths

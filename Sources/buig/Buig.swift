@@ -31,7 +31,7 @@ struct Buig: ParsableCommand {
   )
 
   static func main() {
-    BLASInfo.reexecWithBetterKernelIfNeeded()
+    restartWithBetterBLASKernelIfNeeded()
     do {
       var command = try parseAsRoot()
       try command.run()

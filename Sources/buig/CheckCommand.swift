@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuigCheck
 import BuigCore
 import BuigEngine
 import BuigJSON
@@ -40,8 +41,8 @@ struct CheckCommand: ParsableCommand {
 
   @Option(
     help:
-      "Run with this seed instead of each golden's (to see that a seed change stays within tolerance)."
-  )
+      "Run with this seed (0 to 2,147,483,647) instead of each golden's (to see that a seed change stays within tolerance).",
+    transform: parseSeed)
   var seed: UInt64?
 
   @Option(name: .customLong("abs-tol"), help: "Tolerance of deterministic values (EUR).")

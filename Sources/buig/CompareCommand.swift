@@ -24,15 +24,17 @@ struct CompareCommand: ParsableCommand {
   @Argument(help: ArgumentHelp("The variant scenario.", valueName: "VARIANT"))
   var variant: String
 
-  @Option(help: "Output format: table or json.")
-  var format: OutputFormat = .table
-
-  @Option(help: ArgumentHelp("Write the output to this file (atomically).", valueName: "PATH"))
-  var output: String?
+  @OptionGroup var out: OutputOptions
 
   @OptionGroup var monteCarlo: MonteCarloArguments
 
   @OptionGroup var rules: RuleOptions
+
+  func validate() throws {
+    if out.format == .csv {
+      throw ValidationError("buig compare writes table or json; found --format csv")
+    }
+  }
 
   func run() throws {
     let table = try rules.table(command: "compare")
@@ -74,15 +76,15 @@ struct CompareCommand: ParsableCommand {
     let ia = RunIdentity(scenario: a.scenario, origin: a.origin)
     let ib = RunIdentity(scenario: b.scenario, origin: b.origin)
     let text: String
-    switch format {
+    switch out.format {
     case .json:
       text = JSONWriter.write(
         ComparisonRender.json(
           c, base: ia, variant: ib, seed: seed, kernel: options.kernel, blasCore: BLASInfo.coreName)
       )
-    case .table:
+    case .table, .csv:
       text = ComparisonRender.table(c, base: ia, variant: ib, seed: seed)
     }
-    try write(text, to: output, command: "compare")
+    try write(text, to: out.output, command: "compare")
   }
 }

@@ -14,7 +14,9 @@ struct MonteCarloArguments: ParsableArguments {
   )
   var paths: Int?
 
-  @Option(help: "The random seed (default: the scenario's seed).")
+  @Option(
+    help: "The random seed, 0 to 2,147,483,647 (default: the scenario's seed).",
+    transform: parseSeed)
   var seed: UInt64?
 
   @Option(help: "Worker threads (default: the number of cores); the results do not depend on it.")
@@ -48,6 +50,42 @@ struct MonteCarloArguments: ParsableArguments {
 }
 
 extension CSVDialect: ExpressibleByArgument {}
+
+/// Reads a seed option: a whole number in `Seed.range`, the range scenario files and goldens
+/// accept, so that a seed given here can be written to either.
+func parseSeed(_ text: String) throws -> UInt64 {
+  guard let v = UInt64(text), let seed = Seed.checked(v) else {
+    throw ValidationError(
+      "--seed: expected a whole number from \(Seed.range.lowerBound) to \(Money.group(String(Seed.range.upperBound))), found \(text)"
+    )
+  }
+  return seed
+}
+
+/// Output options shared by `run`, `merge` and `compare`.
+struct OutputOptions: ParsableArguments {
+  @Option(help: "Output format: table, json or csv.")
+  var format: RunFormat = .table
+
+  @Option(
+    help: ArgumentHelp(
+      "Write the output to this file (atomically) instead of standard output.", valueName: "PATH"))
+  var output: String?
+
+  @Option(
+    name: .customLong("csv-dialect"),
+    help: "CSV dialect (with --format csv): comma, or excel-nl (semicolon, decimal comma, BOM).")
+  var csvDialect: CSVDialect?
+
+  func validate() throws {
+    if csvDialect != nil && format != .csv {
+      throw ValidationError("--csv-dialect applies to --format csv only; found --format \(format)")
+    }
+  }
+
+  /// The CSV dialect (comma when not given).
+  var dialect: CSVDialect { csvDialect ?? .comma }
+}
 
 /// `--kernel` values.
 enum KernelChoice: String, ExpressibleByArgument, CaseIterable {
@@ -126,16 +164,7 @@ struct MergeCommand: ParsableCommand {
   @Argument(help: ArgumentHelp("Partial results written by buig run --shard.", valueName: "PARTS"))
   var parts: [String]
 
-  @Option(help: "Output format: table, json or csv.")
-  var format: RunFormat = .table
-
-  @Option(help: ArgumentHelp("Write the output to this file (atomically).", valueName: "PATH"))
-  var output: String?
-
-  @Option(
-    name: .customLong("csv-dialect"),
-    help: "CSV dialect: comma, or excel-nl (semicolon, decimal comma, BOM).")
-  var csvDialect: CSVDialect = .comma
+  @OptionGroup var out: OutputOptions
 
   func validate() throws {
     if parts.isEmpty { throw ValidationError("give the partial results to merge") }
@@ -182,30 +211,33 @@ struct MergeCommand: ParsableCommand {
     let mc = try makeEngine(scenario, projection: projection, seed: merged.seed, command: "merge")
     var s = scenario
     s.seed = merged.seed
+    let values: PathValues
+    do {
+      values = try merged.values(layout: mc.layout)
+    } catch {
+      throw InputFailure(command: "merge", [error.description])
+    }
     let info = MonteCarloInfo(
       engine: mc,
       summary: MonteCarloSummary(
-        mc, merged.values, netBurdenLimit: s.monteCarlo.netBurdenLimit?.doubleValue),
+        mc, values, netBurdenLimit: s.monteCarlo.netBurdenLimit?.doubleValue),
       kernel: KernelKind(rawValue: merged.kernel) ?? .blas, blasCore: merged.blasCore,
       warnings: warnings(of: mc))
-    try emitRun(
-      s, projection, origin: merged.scenarioOrigin, mc: info, format: format, output: output,
-      command: "merge")
+    try emitRun(s, projection, origin: merged.scenarioOrigin, mc: info, out, command: "merge")
   }
 }
 
 /// Renders a run in a format and writes it.
 func emitRun(
-  _ s: Scenario, _ p: Projection, origin: String, mc: MonteCarloInfo?, format: RunFormat,
-  output: String?,
-  command: String, dialect: CSVDialect = .comma
+  _ s: Scenario, _ p: Projection, origin: String, mc: MonteCarloInfo?, _ out: OutputOptions,
+  command: String
 ) throws {
   let identity = RunIdentity(scenario: s, origin: origin)
   let text: String
-  switch format {
+  switch out.format {
   case .table: text = RunRender.table(s, p, identity: identity, mc: mc)
   case .json: text = JSONWriter.write(RunRender.json(s, p, identity: identity, mc: mc))
-  case .csv: text = RunRender.csv(s, p, identity: identity, mc: mc, dialect: dialect)
+  case .csv: text = RunRender.csv(s, p, identity: identity, mc: mc, dialect: out.dialect)
   }
-  try write(text, to: output, command: command)
+  try write(text, to: out.output, command: command)
 }

@@ -13,6 +13,17 @@ enum RunFormat: String, ExpressibleByArgument, CaseIterable {
   case csv
 }
 
+extension Quantity: ExpressibleByArgument {
+  /// A yearly quantity by its name (`netBurden`, `result`, ...).
+  public init?(argument: String) {
+    guard let q = Quantity(rawValue: argument), Quantity.yearly.contains(q) else { return nil }
+    self = q
+  }
+
+  /// The names a yearly quantity option takes.
+  public static var allValueStrings: [String] { yearly.map(\.rawValue) }
+}
+
 /// A scenario read from a file or from the embedded set.
 struct LoadedScenario {
   var scenario: Scenario
@@ -95,18 +106,7 @@ struct RunCommand: ParsableCommand {
   @Argument(help: ArgumentHelp("A scenario file (JSON).", valueName: "FILE"))
   var file: String?
 
-  @Option(help: "Output format: table, json or csv.")
-  var format: RunFormat = .table
-
-  @Option(
-    help: ArgumentHelp(
-      "Write the output to this file (atomically) instead of standard output.", valueName: "PATH"))
-  var output: String?
-
-  @Option(
-    name: .customLong("csv-dialect"),
-    help: "CSV dialect: comma, or excel-nl (semicolon, decimal comma, BOM).")
-  var csvDialect: CSVDialect = .comma
+  @OptionGroup var out: OutputOptions
 
   @OptionGroup var monteCarlo: MonteCarloArguments
 
@@ -122,12 +122,12 @@ struct RunCommand: ParsableCommand {
   var precision: Double?
 
   @Option(name: .customLong("precision-quantity"), help: "The quantity --precision watches.")
-  var precisionQuantity: String = "netBurden"
+  var precisionQuantity: Quantity = .netBurden
 
   @OptionGroup var rules: RuleOptions
 
   func validate() throws {
-    if shard != nil && output == nil {
+    if shard != nil && out.output == nil {
       throw ValidationError("--shard needs --output for the partial result")
     }
     if shard != nil && precision != nil {
@@ -135,10 +135,6 @@ struct RunCommand: ParsableCommand {
     }
     if let precision, !(precision > 0) {
       throw ValidationError("--precision must be a positive amount in euros")
-    }
-    if !MonteCarlo.quantities.contains(precisionQuantity) {
-      throw ValidationError(
-        "--precision-quantity must be one of \(MonteCarlo.quantities.joined(separator: ", "))")
     }
   }
 
@@ -171,9 +167,7 @@ struct RunCommand: ParsableCommand {
     }
     let paths = monteCarlo.paths ?? scenario.monteCarlo.paths
     guard paths > 0 else {
-      try emitRun(
-        scenario, projection, origin: loaded.origin, mc: nil, format: format, output: output,
-        command: "run", dialect: csvDialect)
+      try emitRun(scenario, projection, origin: loaded.origin, mc: nil, out, command: "run")
       return
     }
     let mc = try makeEngine(scenario, projection: projection, seed: scenario.seed, command: "run")
@@ -196,7 +190,7 @@ struct RunCommand: ParsableCommand {
       } else {
         values = try mc.run(options, progress: { bar.update($0) })
       }
-    } catch {
+    } catch let error as MonteCarloError {
       bar.finish()
       throw InputFailure(command: "run", [error.description])
     }
@@ -209,8 +203,8 @@ struct RunCommand: ParsableCommand {
         seed: scenario.seed,
         kernel: options.kernel.rawValue, blasCore: BLASInfo.coreName, totalPaths: paths, shard: k,
         shards: m,
-        seriesNames: mc.seriesNames, values: values)
-      try writeData(part.encoded(), to: output!, command: "run")
+        values: values)
+      try writeData(part.encoded(), to: out.output!, command: "run")
       return
     }
     let info = MonteCarloInfo(
@@ -218,9 +212,7 @@ struct RunCommand: ParsableCommand {
       summary: MonteCarloSummary(
         mc, values, netBurdenLimit: scenario.monteCarlo.netBurdenLimit?.doubleValue),
       kernel: options.kernel, blasCore: BLASInfo.coreName, warnings: notes)
-    try emitRun(
-      scenario, projection, origin: loaded.origin, mc: info, format: format, output: output,
-      command: "run", dialect: csvDialect)
+    try emitRun(scenario, projection, origin: loaded.origin, mc: info, out, command: "run")
   }
 }
 

@@ -1,4 +1,5 @@
 import BuigCore
+import BuigEngine
 import BuigJSON
 import Foundation
 
@@ -72,26 +73,21 @@ public struct Golden: Equatable, Sendable {
   public static func values(projection p: Projection, summary: MonteCarloSummary?) -> [CheckedValue]
   {
     var out: [CheckedValue] = []
-    let quantities: [(String, (ProjectionYear) -> Double)] = [
-      ("budget", { $0.budget.budget.doubleValue }), ("spending", { $0.spending.doubleValue }),
-      ("result", { $0.result.doubleValue }),
-      ("vangnet", { ($0.vangnet?.compensation ?? .zero).doubleValue }),
-      ("netBurden", { $0.netBurden.doubleValue }),
-      ("caseload", { NSDecimalNumber(decimal: $0.caseload).doubleValue }),
-      ("interventionCost", { $0.interventionCost.doubleValue }),
-      ("interventionYield", { $0.interventionYield.doubleValue }),
-    ]
     for y in p.years {
-      for (q, f) in quantities {
+      for q in Quantity.reported {
         out.append(
-          CheckedValue(quantity: q, year: y.year, statistic: "expected", value: f(y), se: 0))
-        guard let s = summary?.series["\(q)/\(y.year)"] else { continue }
+          CheckedValue(
+            quantity: q.rawValue, year: y.year, statistic: "expected",
+            value: y.value(q).doubleValue, se: 0))
+        guard let s = summary?[q, year: y.year] else { continue }
         out.append(
-          CheckedValue(quantity: q, year: y.year, statistic: "mean", value: s.mean, se: s.se))
+          CheckedValue(
+            quantity: q.rawValue, year: y.year, statistic: "mean", value: s.mean, se: s.se))
         for (i, name) in [(0, "p5"), (2, "p50"), (4, "p95")] {
           let se = (s.intervals[i].high - s.intervals[i].low) / (2 * 1.96)
           out.append(
-            CheckedValue(quantity: q, year: y.year, statistic: name, value: s.quantiles[i], se: se))
+            CheckedValue(
+              quantity: q.rawValue, year: y.year, statistic: name, value: s.quantiles[i], se: se))
         }
       }
       if let d = summary?.deficitAboveThreshold[y.year] {
@@ -102,7 +98,7 @@ public struct Golden: Equatable, Sendable {
             se: d.exceedance.se))
       }
     }
-    for io in p.interventions {
+    for (i, io) in p.interventions.enumerated() {
       for y in io.years {
         out.append(
           CheckedValue(
@@ -111,14 +107,14 @@ public struct Golden: Equatable, Sendable {
         if let v = y.yield {
           out.append(
             CheckedValue(
-              quantity: "yield:\(io.intervention.id)", year: y.year, statistic: "expected",
-              value: v.doubleValue, se: 0))
+              quantity: "\(Quantity.yield.rawValue):\(io.intervention.id)", year: y.year,
+              statistic: "expected", value: v.doubleValue, se: 0))
         }
-        if let s = summary?.series["yield:\(io.intervention.id)/\(y.year)"] {
+        if let s = summary?[.yield, year: y.year, intervention: i] {
           out.append(
             CheckedValue(
-              quantity: "yield:\(io.intervention.id)", year: y.year, statistic: "mean",
-              value: s.mean, se: s.se))
+              quantity: "\(Quantity.yield.rawValue):\(io.intervention.id)", year: y.year,
+              statistic: "mean", value: s.mean, se: s.se))
         }
       }
     }
@@ -173,7 +169,7 @@ public struct Golden: Equatable, Sendable {
     _ = o.required("goldenVersion", "1")?.int(in: 1...1)
     let scenario = o.required("scenario", "a name")?.string()
     let sha = o.required("scenarioSha256", "a hash")?.string()
-    let seed = o.required("seed", "a seed")?.int(in: 0...Int(Int32.max))
+    let seed = o.required("seed", "a seed")?.int(in: Seed.range)
     let paths = o.required("paths", "a path count")?.int(in: 0...100_000_000)
     let engine = o.required("engine", "an engine version")?.string()
     let core = o.required("blasCore", "a core type")?.string()

@@ -1,0 +1,168 @@
+/// One year's accounting, with and without the package, in the number type of the computation.
+///
+/// B budget, U⁰ spending without the package, Y the package's quantified yield (all EUR):
+/// U = U⁰ − Y, R = B − U, C = the year's vangnet compensation for deficit −R (with the prior
+/// results of the same run), N = −(R + C); R⁰, C⁰, N⁰ the same with U⁰. The package's effect
+/// after the vangnet is (R + C) − (R⁰ + C⁰) = N⁰ − N.
+public struct YearAccount<T: RuleScalar>: Sendable {
+  /// Budget B.
+  public var budget: T
+  /// Spending without the package U⁰.
+  public var baselineSpending: T
+  /// Spending with the package U = U⁰ − Y.
+  public var spending: T
+  /// Result R = B − U.
+  public var result: T
+  /// Compensation C.
+  public var compensation: T
+  /// Net burden N = −(R + C).
+  public var netBurden: T
+  /// Result without the package R⁰ = B − U⁰.
+  public var baselineResult: T
+  /// Compensation without the package C⁰.
+  public var baselineCompensation: T
+  /// Net burden without the package N⁰ = −(R⁰ + C⁰).
+  public var baselineNetBurden: T
+
+  /// An account from its figures.
+  @inlinable
+  public init(
+    budget: T, baselineSpending: T, spending: T, result: T, compensation: T, netBurden: T,
+    baselineResult: T, baselineCompensation: T, baselineNetBurden: T
+  ) {
+    self.budget = budget
+    self.baselineSpending = baselineSpending
+    self.spending = spending
+    self.result = result
+    self.compensation = compensation
+    self.netBurden = netBurden
+    self.baselineResult = baselineResult
+    self.baselineCompensation = baselineCompensation
+    self.baselineNetBurden = baselineNetBurden
+  }
+
+  /// The package's effect on the net burden after the vangnet: (R + C) − (R⁰ + C⁰), positive
+  /// when the burden falls.
+  @inlinable
+  public var packageAfterVangnet: T { (result + compensation) - (baselineResult + baselineCompensation) }
+
+  /// An intervention's share of `packageAfterVangnet`, in proportion to its yield among the
+  /// package's quantified yields: after · y / Σy, and 0 when Σy = 0.
+  @inlinable
+  public func shareAfterVangnet(yield y: T, of total: T) -> T {
+    Self.share(packageAfterVangnet, yield: y, of: total)
+  }
+
+  /// The share of an effect `after` that falls to a yield y among quantified yields summing to
+  /// `total`: after · y / total, and 0 when total = 0.
+  @inlinable
+  public static func share(_ after: T, yield y: T, of total: T) -> T {
+    total == .zero ? .zero : after * y / total
+  }
+}
+
+/// The accounting of a horizon: the vangnet rule of each year and the results of the years
+/// before it, so that a multi-year condition sees the results of the same run (the projection's
+/// own, or one Monte Carlo path's) and, before the horizon, the results the scenario gives.
+///
+/// The one implementation of R, C and N that the projection (`Decimal`, exact) and every Monte
+/// Carlo path (`Double`) use.
+public struct YearAccounting<T: RuleScalar>: Sendable {
+  /// The horizon, ascending and consecutive.
+  public let years: [Int]
+  /// The vangnet rule of each year of the horizon, `nil` when the table has none (C = 0).
+  public let schedules: [VangnetSchedule<T>?]
+  /// How many years before a year any condition looks back.
+  public let lookback: Int
+  /// Results of the `lookback` years before the horizon (oldest first), `nil` when not given.
+  @usableFromInline let before: [T?]
+
+  /// The accounting of a horizon with its years' schedules and the results given for years
+  /// before it.
+  public init(years: [Int], schedules: [VangnetSchedule<T>?], priorResults: [Int: T]) {
+    precondition(years.count == schedules.count, "one schedule (or nil) per year")
+    self.years = years
+    self.schedules = schedules
+    let l = schedules.map { $0?.priorYearsNeeded ?? 0 }.max() ?? 0
+    lookback = l
+    let first = years.first ?? 0
+    before = ((first - l)..<first).map { priorResults[$0] }
+  }
+
+  /// The accounting of a horizon under a rule table.
+  public init(years: [Int], rules: RuleTable, priorResults: [Int: T]) {
+    self.init(
+      years: years,
+      schedules: years.map { y in rules.years[y]?.vangnet.map { VangnetSchedule<T>($0) } },
+      priorResults: priorResults)
+  }
+
+  /// The results of one run so far, with and without the package: the scenario's results
+  /// before the horizon, then each booked year's. Reused from path to path: booking the years
+  /// in order overwrites what a previous path left.
+  public struct Ledger: Sendable {
+    /// R per year, from `lookback` years before the horizon.
+    @usableFromInline var with: [T]
+    /// R⁰ per year, likewise.
+    @usableFromInline var without: [T]
+  }
+
+  /// A ledger holding the results before the horizon.
+  public func ledger() -> Ledger {
+    let pre = before.map { $0 ?? .zero }
+    let rest = [T](repeating: .zero, count: years.count)
+    return Ledger(with: pre + rest, without: pre + rest)
+  }
+
+  /// The results of the years that the condition of year offset k needs (oldest first), or
+  /// `nil` when one of them is before the horizon and not given (the condition is then taken
+  /// as met, as the rules say for unknown results).
+  @inlinable
+  @usableFromInline
+  func priors(_ k: Int, _ needed: Int, _ results: [T]) -> ArraySlice<T>? {
+    guard needed > 0 else { return nil }
+    let end = lookback + k
+    var i = end - needed
+    while i < lookback {
+      if before[i] == nil { return nil }
+      i += 1
+    }
+    return results[(end - needed)..<end]
+  }
+
+  /// The prior results that year offset k's condition is judged on, with or without the
+  /// package, as `book` uses them; `nil` when the year needs none or one is not known.
+  public func priorResults(_ k: Int, in ledger: Ledger, withPackage: Bool) -> [T]? {
+    guard let n = schedules[k]?.priorYearsNeeded else { return nil }
+    return priors(k, n, withPackage ? ledger.with : ledger.without).map { Array($0) }
+  }
+
+  /// Books the year at offset k of the horizon: R, C and N with and without the package, from
+  /// B, U⁰ and the package's quantified yield Y, with the results booked before in `ledger`.
+  /// Years must be booked in order.
+  ///
+  /// - Complexity: O(regimes × (bands + prior years)); no allocation.
+  @inlinable
+  public func book(
+    _ k: Int, budget: T, baselineSpending: T, yield: T, in ledger: inout Ledger
+  ) -> YearAccount<T> {
+    let spending = baselineSpending - yield
+    let result = budget - spending
+    let result0 = budget - baselineSpending
+    var c = T.zero
+    var c0 = T.zero
+    if let schedule = schedules[k] {
+      let n = schedule.priorYearsNeeded
+      c = schedule.compensation(
+        deficit: -result, budget: budget, priors: priors(k, n, ledger.with))
+      c0 = schedule.compensation(
+        deficit: -result0, budget: budget, priors: priors(k, n, ledger.without))
+    }
+    ledger.with[lookback + k] = result
+    ledger.without[lookback + k] = result0
+    return YearAccount(
+      budget: budget, baselineSpending: baselineSpending, spending: spending, result: result,
+      compensation: c, netBurden: -(result + c), baselineResult: result0,
+      baselineCompensation: c0, baselineNetBurden: -(result0 + c0))
+  }
+}

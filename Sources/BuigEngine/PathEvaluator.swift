@@ -1,0 +1,233 @@
+import BuigCore
+import Foundation
+
+/// Puts one path through the interventions, the budget and the vangnet: the path pricer of the
+/// Monte Carlo engine. Its figures are the deterministic projection's, scaled by what the path
+/// drew and by its caseload chain against the expected chain:
+///
+/// - caseload⁰ = caseload_det · (on benefit / expected on benefit);
+/// - U⁰ = U⁰_det · (price-weighted stock / expected) · net-price factor;
+/// - B = B_det · macro factor (the macrobudget set a year late from the forecast);
+/// - the interventions' costs and yields: mechanistic ones from their drawn parameters and the
+///   economy's effect on exits, scheduled ones times their drawn yield factor;
+/// - R, C, N with and without the package by `YearAccounting` (the projection's accounting);
+/// - each intervention's share of the package's effect after the vangnet.
+///
+/// One evaluator serves one worker: its buffers are allocated once and reused for every path.
+struct PathEvaluator {
+  /// What all evaluators share.
+  struct Model: Sendable {
+    let years: [Int]
+    let layout: SeriesLayout
+    let accounting: YearAccounting<Double>
+    let economy: EconomyModel
+    let calibratedOnBenefit: [Double]
+    let calibratedPriced: [Double]
+    let budget: [Double]
+    let baseSpending: [Double]
+    let baseCaseload: [Double]
+    /// Per intervention: its mechanistic figures, or `nil` for a scheduled one.
+    let mechanistic: [MechanisticValues<Double>?]
+    /// Per intervention and year offset: a scheduled intervention's cost, yield (`nil` p.m.)
+    /// and households off benefit.
+    let fixed: [[(cost: Double, yield: Double?, households: Double)]]
+    /// Per intervention, the indices of its uncertain fields.
+    let fields: [(success: Int?, saving: Int?, retention: Int?, deadweight: Int?, yield: Int?)]
+    /// The indices of the global uncertain inputs.
+    let netPrice: Int?
+    let macrobudgetGrowth: Int?
+    /// The columns of the yearly quantities, per year offset.
+    let columns: Columns
+    /// Per intervention: the columns of its yield and its effect after the vangnet per year
+    /// offset; `nil` for p.m.
+    let perIntervention: [(yield: [Int], effect: [Int])?]
+
+    init(
+      years: [Int], layout: SeriesLayout, accounting: YearAccounting<Double>,
+      economy: EconomyModel, calibration: FlowCalibration, projection: Projection,
+      interventions: [Intervention], sampler: InputSampler
+    ) {
+      self.years = years
+      self.layout = layout
+      self.accounting = accounting
+      self.economy = economy
+      calibratedOnBenefit = calibration.onBenefit
+      calibratedPriced = calibration.priced
+      budget = projection.years.map { $0.budget.budget.doubleValue }
+      baseSpending = projection.years.map { $0.baselineSpending.doubleValue }
+      baseCaseload = projection.years.map { $0.baselineCaseload.doubleValue }
+      mechanistic = interventions.map { i in
+        if case .mechanistic(let m) = i.kind { MechanisticValues<Double>(m) } else { nil }
+      }
+      fixed = interventions.map { i in
+        years.map { y in
+          let e = i.effect(in: y)
+          return (e.cost.doubleValue, e.yield.map(\.doubleValue), e.caseloadEffect.doubleValue)
+        }
+      }
+      fields = interventions.map { i in
+        func f(_ field: UncertaintyTarget.InterventionField) -> Int? {
+          sampler.index(of: .intervention(id: i.id, field: field))
+        }
+        return (f(.successRate), f(.savingPerSuccess), f(.retention), f(.deadweight), f(.yield))
+      }
+      netPrice = sampler.index(of: .netPrice)
+      macrobudgetGrowth = sampler.index(of: .macrobudgetGrowth)
+      columns = Columns(layout)
+      perIntervention = interventions.indices.map { i in
+        guard layout.hasColumns(intervention: i) else { return nil }
+        func c(_ q: Quantity) -> [Int] {
+          years.indices.map { layout.column(q, yearIndex: $0, intervention: i)! }
+        }
+        return (c(.yield), c(.effectAfterVangnet))
+      }
+    }
+  }
+
+  /// The columns the evaluator writes, per year offset, from the layout.
+  struct Columns: Sendable {
+    let budget, spending, result, vangnet, netBurden, caseload, cost, yield, baselineNetBurden:
+      [Int]
+
+    init(_ layout: SeriesLayout) {
+      func c(_ q: Quantity) -> [Int] { layout.years.indices.map { layout.column(q, yearIndex: $0)! } }
+      budget = c(.budget)
+      spending = c(.spending)
+      result = c(.result)
+      vangnet = c(.vangnet)
+      netBurden = c(.netBurden)
+      caseload = c(.caseload)
+      cost = c(.interventionCost)
+      yield = c(.interventionYield)
+      baselineNetBurden = c(.baselineNetBurden)
+    }
+  }
+
+  let model: Model
+  // Buffers: [intervention · Y + year].
+  var yields: [Double]
+  var costs: [Double]
+  var households: [Double]
+  var quantified: [Bool]
+  var macro: [Double]
+  var ledger: YearAccounting<Double>.Ledger
+
+  /// An evaluator with its buffers.
+  init(_ model: Model) {
+    self.model = model
+    let n = model.mechanistic.count * model.years.count
+    yields = Array(repeating: 0, count: n)
+    costs = Array(repeating: 0, count: n)
+    households = Array(repeating: 0, count: n)
+    quantified = Array(repeating: true, count: model.mechanistic.count)
+    macro = Array(repeating: 0, count: model.years.count)
+    ledger = model.accounting.ledger()
+  }
+
+  /// The macrobudget of each year relative to the deterministic path: set in the autumn before
+  /// from the forecast N_{y−1}·(1 + g + κ·φ·c_{y−1}) while the national caseload follows
+  /// (1 + g + κ·c_y), so a turn of the economy opens a macro shortfall for a year.
+  mutating func macroFactors(_ d: PathDraws) {
+    let e = model.economy
+    let g0 = e.macrobudgetGrowth
+    let g = g0 + d.value(model.macrobudgetGrowth, or: 0)
+    var national = 1.0
+    for y in 0..<model.years.count {
+      let cPrev = y > 0 ? d.economy[y - 1] : 0
+      let forecast = national * (1 + g + e.nationalCaseloadElasticity * e.persistence * cPrev)
+      macro[y] = forecast / pow(1 + g0, Double(y + 1))
+      national *= 1 + g + e.nationalCaseloadElasticity * d.economy[y]
+    }
+  }
+
+  /// The interventions' costs, yields and households off benefit of the path.
+  mutating func interventions(_ d: PathDraws) {
+    let ny = model.years.count
+    let firstYear = model.years[0]
+    let elasticity = model.economy.workExitElasticity
+    for i in 0..<model.mechanistic.count {
+      let f = model.fields[i]
+      if var v = model.mechanistic[i] {
+        if let x = f.success { v.successRate = d.values[x] }
+        if let x = f.saving { v.saving = d.values[x] }
+        if let x = f.retention { v.retention = d.values[x] }
+        if let x = f.deadweight { v.deadweight = d.values[x] }
+        let factor: (Int) -> Double = { year in
+          let y = year - firstYear
+          guard y >= 0 && y < ny else { return 1 }
+          return max(0, 1 - elasticity * d.economy[y])
+        }
+        for (k, y) in model.years.enumerated() {
+          let r = v.effect(in: y, factor: factor)
+          yields[i * ny + k] = r.yield
+          costs[i * ny + k] = r.cost
+          households[i * ny + k] = r.households
+        }
+        quantified[i] = true
+      } else {
+        let mult = d.value(f.yield, or: 1)
+        quantified[i] = true
+        for k in 0..<ny {
+          let e = model.fixed[i][k]
+          if let y = e.yield { yields[i * ny + k] = y * mult } else { quantified[i] = false }
+          costs[i * ny + k] = e.cost
+          households[i * ny + k] = e.households
+        }
+      }
+    }
+  }
+
+  /// Evaluates one path from its draws and its chain's annual averages (on benefit and
+  /// price-weighted, one per year) and writes every series' value into column `path − base` of
+  /// `out` (series-major with `stride` values per series).
+  ///
+  /// - Complexity: O(Y·(interventions + regimes)); no allocation.
+  mutating func evaluate(
+    _ d: PathDraws, onBenefit: UnsafePointer<Double>, priced: UnsafePointer<Double>,
+    out: UnsafeMutablePointer<Double>, column: Int, stride: Int
+  ) {
+    let ny = model.years.count
+    macroFactors(d)
+    interventions(d)
+    let priceMult = d.value(model.netPrice, or: 1)
+    let count = model.mechanistic.count
+    let c = model.columns
+    @inline(__always) func write(_ columns: [Int], _ k: Int, _ v: Double) {
+      out[columns[k] * stride + column] = v
+    }
+    for k in 0..<ny {
+      let expectedOnBenefit = model.calibratedOnBenefit[k]
+      let expectedPriced = model.calibratedPriced[k]
+      let chainRatio = expectedOnBenefit == 0 ? 1 : onBenefit[k] / expectedOnBenefit
+      let priceRatio = expectedPriced == 0 ? 1 : priced[k] / expectedPriced
+      let baseCaseload = model.baseCaseload[k] * chainRatio
+      let baseSpending = model.baseSpending[k] * priceRatio * priceMult
+      var yieldTotal = 0.0
+      var costTotal = 0.0
+      var off = 0.0
+      for i in 0..<count {
+        yieldTotal += yields[i * ny + k]
+        costTotal += costs[i * ny + k]
+        off += households[i * ny + k]
+      }
+      let a = model.accounting.book(
+        k, budget: model.budget[k] * macro[k], baselineSpending: baseSpending, yield: yieldTotal,
+        in: &ledger)
+      write(c.budget, k, a.budget)
+      write(c.spending, k, a.spending)
+      write(c.result, k, a.result)
+      write(c.vangnet, k, a.compensation)
+      write(c.netBurden, k, a.netBurden)
+      write(c.caseload, k, baseCaseload - off)
+      write(c.cost, k, costTotal)
+      write(c.yield, k, yieldTotal)
+      write(c.baselineNetBurden, k, a.baselineNetBurden)
+      for i in 0..<count where quantified[i] {
+        guard let own = model.perIntervention[i] else { continue }
+        let y = yields[i * ny + k]
+        write(own.yield, k, y)
+        write(own.effect, k, a.shareAfterVangnet(yield: y, of: yieldTotal))
+      }
+    }
+  }
+}
