@@ -59,6 +59,7 @@ let package = Package(
     .testTarget(name: "BuigCoreTests", dependencies: ["BuigCore", "BuigJSON", "BuigScenario"]),
     .testTarget(name: "BuigEngineTests", dependencies: ["BuigEngine", "BuigCore", "BuigScenario"]),
     .testTarget(name: "BuigCLITests", dependencies: ["BuigCore", "buig"]),
+    .testTarget(name: "BuigReportTests", dependencies: ["BuigReport", "BuigEngine", "BuigJSON"]),
     .testTarget(
       name: "BuigCheckTests", dependencies: ["BuigCheck", "BuigCore", "BuigEngine", "BuigScenario"]),
   ]

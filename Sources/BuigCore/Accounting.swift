@@ -44,7 +44,9 @@ public struct YearAccount<T: RuleScalar>: Sendable {
   /// The package's effect on the net burden after the vangnet: (R + C) − (R⁰ + C⁰), positive
   /// when the burden falls.
   @inlinable
-  public var packageAfterVangnet: T { (result + compensation) - (baselineResult + baselineCompensation) }
+  public var packageAfterVangnet: T {
+    (result + compensation) - (baselineResult + baselineCompensation)
+  }
 
   /// An intervention's share of `packageAfterVangnet`, in proportion to its yield among the
   /// package's quantified yields: after · y / Σy, and 0 when Σy = 0.

@@ -156,7 +156,9 @@ extension RuleTable {
           year: budget.year, budget: budget.budget, spending: spending, priorResults: priorResults))
     }
     var given: [Int: Decimal] = [:]
-    for (i, r) in (priorResults ?? []).reversed().enumerated() { given[budget.year - 1 - i] = r.euros }
+    for (i, r) in (priorResults ?? []).reversed().enumerated() {
+      given[budget.year - 1 - i] = r.euros
+    }
     let accounting = YearAccounting<Decimal>(
       years: [budget.year], rules: self, priorResults: given)
     var ledger = accounting.ledger()

@@ -70,7 +70,9 @@ public struct SeriesLayout: Equatable, Sendable {
     var out: [String] = []
     for q in Quantity.yearly { for y in years { out.append("\(q.rawValue)/\(y)") } }
     for (i, id) in interventions.enumerated() where interventionBase[i] != nil {
-      for q in Quantity.perIntervention { for y in years { out.append("\(q.rawValue):\(id)/\(y)") } }
+      for q in Quantity.perIntervention {
+        for y in years { out.append("\(q.rawValue):\(id)/\(y)") }
+      }
     }
     return out
   }

@@ -184,6 +184,14 @@ public final class MonteCarlo: Sendable {
     return PathValues(layout: layout, firstPath: start, count: n, storage: storage)
   }
 
+  /// The drawn values of the uncertain inputs of a path, in the scenario's order (for
+  /// inspection and tests; a run draws into reused buffers).
+  public func drawnInputs(path: Int) -> [Double] {
+    var d = sampler.buffer()
+    sampler.draw(path: path, into: &d)
+    return d.values
+  }
+
   /// One worker's kernel, evaluator and buffers, allocated once per run and reused for every
   /// tile and path.
   struct Worker {

@@ -86,11 +86,13 @@ struct PathEvaluator {
 
   /// The columns the evaluator writes, per year offset, from the layout.
   struct Columns: Sendable {
-    let budget, spending, result, vangnet, netBurden, caseload, cost, yield, baselineNetBurden:
-      [Int]
+    let budget, spending, result, vangnet, netBurden, caseload, cost, yield,
+      baselineNetBurden: [Int]
 
     init(_ layout: SeriesLayout) {
-      func c(_ q: Quantity) -> [Int] { layout.years.indices.map { layout.column(q, yearIndex: $0)! } }
+      func c(_ q: Quantity) -> [Int] {
+        layout.years.indices.map { layout.column(q, yearIndex: $0)! }
+      }
       budget = c(.budget)
       spending = c(.spending)
       result = c(.result)

@@ -80,7 +80,8 @@ public struct Summary: Equatable, Sendable {
   /// The 0-based ranks of the order statistics a summary of n values reports: min, the
   /// quantiles, the interval ends, max.
   static func ranks(_ n: Int) -> (quantiles: [Int], intervals: [(Int, Int)]) {
-    let q = levels.map { p in Swift.min(n - 1, Swift.max(0, Int((p * Double(n)).rounded(.up)) - 1)) }
+    let q = levels.map { p in Swift.min(n - 1, Swift.max(0, Int((p * Double(n)).rounded(.up)) - 1))
+    }
     let i = levels.map { p -> (Int, Int) in
       let center = p * Double(n)
       let half = 1.96 * (Double(n) * p * (1 - p)).squareRoot()

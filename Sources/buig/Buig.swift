@@ -104,9 +104,15 @@ struct RuleOptions: ParsableArguments {
     do {
       return builtIn.merging(try RuleTable.decode(bytes, origin: path))
     } catch {
-      throw InputFailure(command: command, error.issues.map { "\(path): \($0)" })
+      throw InputFailure(command: command, located(error, in: path))
     }
   }
+}
+
+/// The lines of input problems found in the file `origin`, each prefixed with the file's name,
+/// except a problem of the whole file (a syntax error), whose path already is the file.
+func located(_ issues: InputIssues, in origin: String) -> [String] {
+  issues.issues.map { $0.path == origin ? $0.description : "\(origin): \($0)" }
 }
 
 /// Reads a whole file, or fails with a message for people.

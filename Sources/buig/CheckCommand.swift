@@ -126,7 +126,7 @@ struct CheckCommand: ParsableCommand {
       do {
         old = try Golden.decode(Array(bytes), origin: goldenPath)
       } catch {
-        throw InputFailure(command: "check", error.issues.map { "\(goldenPath): \($0)" })
+        throw InputFailure(command: "check", located(error, in: goldenPath))
       }
     } else if !update {
       throw InputFailure(

@@ -200,7 +200,7 @@ struct MergeCommand: ParsableCommand {
       scenario = try Scenario.decode(
         merged.scenarioBytes, origin: merged.scenarioOrigin, rules: rules)
     } catch {
-      throw InputFailure(command: "merge", error.issues.map { "\(merged.scenarioOrigin): \($0)" })
+      throw InputFailure(command: "merge", located(error, in: merged.scenarioOrigin))
     }
     let projection: Projection
     do {

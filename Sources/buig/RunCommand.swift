@@ -52,7 +52,7 @@ func loadScenario(_ file: String?, command: String, rules: RuleTable) throws -> 
       scenario: try Scenario.decode(bytes, origin: origin, rules: rules), origin: origin,
       bytes: bytes)
   } catch {
-    throw InputFailure(command: command, error.issues.map { "\(origin): \($0)" })
+    throw InputFailure(command: command, located(error, in: origin))
   }
 }
 

@@ -86,3 +86,16 @@ struct AttributionTests {
     }
   }
 }
+
+@Suite("Scenario reader")
+struct ScenarioReaderOriginTests {
+  @Test func aSyntaxErrorNamesTheOriginItWasGiven() throws {
+    let table = try RuleTable.builtIn()
+    do {
+      _ = try Scenario.decode(Array("{\"name\": ".utf8), origin: "my-scenario.json", rules: table)
+      Issue.record("a syntax error was accepted")
+    } catch {
+      #expect(error.issues.first?.path == "my-scenario.json")
+    }
+  }
+}

@@ -126,7 +126,7 @@ struct VangnetTests {
     let notGiven = try table.vangnet(VangnetQuestion(year: 2017, budget: b, spending: u))
     #expect(notGiven.compensation == Money(euros: 1_500_000))
     #expect(notGiven.conditionsAssumed.count == 1)
-    #expect(notGiven.conditionsAssumed[0].contains("2016-2017"))
+    #expect(notGiven.conditionsAssumed[0].condition.contains("2016-2017"))
     let met = try table.vangnet(
       VangnetQuestion(year: 2017, budget: b, spending: u, priorResults: [Money(euros: 2_000_000)]))
     #expect(met.compensation == Money(euros: 1_500_000))  // cumulative -6M: a deficit above 5M
@@ -160,7 +160,7 @@ struct VangnetTests {
     #expect(notMet.compensation == .zero)
     let none = try table.vangnet(VangnetQuestion(year: year, budget: b, spending: u))
     #expect(none.compensation == expected)
-    #expect(none.conditionsAssumed.first?.contains("\(year - 2)-\(year)") == true)
+    #expect(none.conditionsAssumed.first?.condition.contains("\(year - 2)-\(year)") == true)
     #expect(throws: VangnetError.self) {
       try table.vangnet(VangnetQuestion(year: year, budget: b, spending: u, priorResults: [.zero]))
     }
@@ -187,7 +187,7 @@ struct VangnetTests {
     #expect(a2012.regime.name == "MAU")
     #expect(a2012.ownRisk == Money(euros: 2_500_000))
     #expect(a2012.compensation == Money(euros: 700_000))
-    #expect(a2012.conditionsAssumed.first?.contains("2009-2011") == true)
+    #expect(a2012.conditionsAssumed.first?.condition.contains("2009-2011") == true)
     for deficit in [3_000_000, 9_000_000, 20_000_000] {
       let a = try table.vangnet(
         VangnetQuestion(year: 2012, budget: b2012, spending: b2012 + Money(euros: deficit)))

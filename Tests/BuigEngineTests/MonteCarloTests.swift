@@ -151,9 +151,9 @@ struct CorrelationTests {
     }!
     let ib = s.stochastic.uncertain.firstIndex { $0.target == .workExitRate }!
     for p in 0..<n {
-      let d = mc.draws(path: p)
-      a.append(log(d.values[ia]))
-      b.append(log(d.values[ib]))
+      let d = mc.drawnInputs(path: p)
+      a.append(log(d[ia]))
+      b.append(log(d[ib]))
     }
     let ma = a.reduce(0, +) / Double(n)
     let mb = b.reduce(0, +) / Double(n)
@@ -173,13 +173,13 @@ struct MonteCarloTests {
     let b = try mc.run(MonteCarloOptions(paths: 1_000, threads: 2, batchSize: 4_096))
     let c = try mc.run(MonteCarloOptions(paths: 1_000, threads: 2, batchSize: 128))
     // Bit patterns, so that NaN (the yield of a p.m. item) compares equal to itself.
-    func bits(_ v: PathValues) -> [[UInt64]] { v.series.map { $0.map(\.bitPattern) } }
+    func bits(_ v: PathValues) -> [[UInt64]] { v.columns.map { $0.map(\.bitPattern) } }
     #expect(bits(a) == bits(b), "1 thread, batch 256 against 2 threads, batch 4,096")
     #expect(bits(a) == bits(c), "batch 128")
     // A later slice of paths is the same numbers as the same paths inside a longer run.
     let tail = try mc.run(MonteCarloOptions(firstPath: 512, paths: 488, threads: 2, batchSize: 256))
     #expect(
-      bits(tail) == a.series.map { Array($0)[512...].map(\.bitPattern) }, "a shard of the paths")
+      bits(tail) == a.columns.map { Array($0)[512...].map(\.bitPattern) }, "a shard of the paths")
   }
 
   @Test func withoutUncertaintyTheMeanIsTheDeterministicProjection() throws {
@@ -190,15 +190,16 @@ struct MonteCarloTests {
       let summary = MonteCarloSummary(mc, values, netBurdenLimit: nil)
       let p = try s.project()
       for y in p.years {
-        let expected: [String: Decimal] = [
-          "budget": y.budget.budget.euros, "spending": y.spending.euros, "result": y.result.euros,
-          "vangnet": (y.vangnet?.compensation ?? .zero).euros, "netBurden": y.netBurden.euros,
-          "caseload": y.caseload,
-          "interventionCost": y.interventionCost.euros,
-          "interventionYield": y.interventionYield.euros,
+        let expected: [Quantity: Decimal] = [
+          .budget: y.budget.budget.euros, .spending: y.spending.euros, .result: y.result.euros,
+          .vangnet: (y.vangnet?.compensation ?? .zero).euros, .netBurden: y.netBurden.euros,
+          .caseload: y.caseload,
+          .interventionCost: y.interventionCost.euros,
+          .interventionYield: y.interventionYield.euros,
+          .baselineNetBurden: y.baseline.netBurden.euros,
         ]
         for (q, e) in expected {
-          let mean = try #require(summary.series["\(q)/\(y.year)"]).mean
+          let mean = try #require(summary[q, year: y.year]).mean
           let d = NSDecimalNumber(decimal: e).doubleValue
           #expect(
             abs(mean - d) <= 1e-9 * max(1, abs(d)), "\(name) \(q) \(y.year): \(mean) against \(d)")
@@ -216,11 +217,11 @@ struct MonteCarloTests {
     var checked = 0
     for y in p.years {
       // The yields are linear in their multipliers (mean 1); the first year's budget is set.
-      let items: [(String, Decimal)] = [
-        ("interventionYield", y.interventionYield.euros), ("budget", y.budget.budget.euros),
+      let items: [(Quantity, Decimal)] = [
+        (.interventionYield, y.interventionYield.euros), (.budget, y.budget.budget.euros),
       ]
-      for (q, e) in items where q != "budget" || y.year == p.years[0].year {
-        let sm = try #require(summary.series["\(q)/\(y.year)"])
+      for (q, e) in items where q != .budget || y.year == p.years[0].year {
+        let sm = try #require(summary[q, year: y.year])
         let d = NSDecimalNumber(decimal: e).doubleValue
         #expect(
           abs(sm.mean - d) <= 3 * sm.se + 1e-6 * abs(d),
@@ -228,7 +229,7 @@ struct MonteCarloTests {
         checked += 1
       }
       // And the economy does spread the results.
-      #expect(try #require(summary.series["netBurden/\(y.year)"]).sd > 100_000)
+      #expect(try #require(summary[.netBurden, year: y.year]).sd > 100_000)
     }
     #expect(checked == 5)
   }
@@ -252,8 +253,8 @@ struct MonteCarloTests {
     let independent = try Comparison(
       base: base, variant: other, options: MonteCarloOptions(paths: 2_048))
     for y in c.years {
-      let paired = try #require(c.items[y]?["netBurden"])
-      let apart = try #require(independent.items[y]?["netBurden"])
+      let paired = try #require(c.items[y]?[.netBurden])
+      let apart = try #require(independent.items[y]?[.netBurden])
       #expect(
         paired.difference.se < paired.independentSE / 10,
         "\(y): \(paired.difference.se) against \(paired.independentSE)")
@@ -271,10 +272,13 @@ struct MonteCarloTests {
     let mc = try engine(try scenario("groningen-2018"))
     // Find a path whose economy turned for the worse in 2018: its 2019 macrobudget is set from a
     // forecast that lags the national caseload.
+    var d = mc.sampler.buffer()
+    var evaluator = PathEvaluator(mc.evaluatorModel)
     for path in 0..<200 {
-      let d = mc.draws(path: path)
+      mc.sampler.draw(path: path, into: &d)
       guard d.economy[0] > 1.5 else { continue }
-      let f = mc.macroFactors(d)
+      evaluator.macroFactors(d)
+      let f = evaluator.macro
       #expect(f[0] == 1)  // 2018's budget was set before the shock
       #expect(f[1] > 1)  // 2019's forecast catches up, a year late
       return
