@@ -124,18 +124,39 @@ public struct Summary: Equatable, Sendable {
   }
 }
 
-/// Selected order statistics of values: the k-th smallest for each requested rank k, found by
-/// a multi-rank quickselect on a copy (three-way partitions around a median-of-three pivot, so
-/// that runs of equal values, common in deterministic series, cost one pass).
+/// Selected order statistics of values: the k-th smallest for each requested rank k.
+///
+/// For large inputs, one pass finds them: a systematic sample (every n/m-th value) is sorted,
+/// each cluster of ranks gets the sample values a safe margin (4 binomial standard deviations
+/// of the sample rank, plus 2) below and above it as cuts, and one pass counts the values in
+/// each zone the cuts make (below the first cut, equal to a cut, between two cuts, above the
+/// last) and keeps only the values strictly between the two cuts of a cluster. A rank that
+/// falls on a cut is that cut; one that falls between a cluster's cuts is read from its sorted
+/// values. Ties (the many paths whose vangnet is exactly 0) cost a count, not memory. When a
+/// rank falls in a zone whose values were not kept (an unlucky sample), the input goes through
+/// a multi-rank quickselect on a copy instead (three-way partitions around a median-of-three
+/// pivot, so that runs of equal values cost one pass). Either way the values are the exact
+/// order statistics a full sort would give.
 public struct OrderStatistics: Sendable {
   let values: [Int: Double]
 
+  /// Inputs shorter than this go straight to the quickselect.
+  static let bracketingFrom = 32_768
+  /// Sample size for the cuts.
+  static let sampleSize = 16_384
+
   /// The order statistics of `values` at 0-based `ranks` (any order, repeats allowed).
   ///
-  /// - Complexity: O(n·log r) expected for r distinct ranks.
+  /// - Complexity: O(n·c) for c cuts (at most 2 per cluster of ranks) in one pass, and
+  ///   O(m log m) for the sample, in the common case; O(n·log r) expected for r distinct ranks
+  ///   in the fallback.
   public init(_ values: ArraySlice<Double>, ranks: [Int]) {
-    var copy = Array(values)
     let wanted = Array(Set(ranks)).sorted()
+    if values.count >= Self.bracketingFrom, let found = Self.bracketed(values, wanted) {
+      self.values = found
+      return
+    }
+    var copy = Array(values)
     copy.withUnsafeMutableBufferPointer { a in
       Self.select(a.baseAddress!, 0, a.count, wanted[...])
     }
@@ -146,6 +167,100 @@ public struct OrderStatistics: Sendable {
 
   /// The value of rank r (one of the ranks asked for).
   public subscript(_ r: Int) -> Double { values[r]! }
+
+  /// The ranks by one counting pass, or `nil` when a rank fell in a zone whose values were not
+  /// kept. `ranks` are sorted and distinct.
+  static func bracketed(_ values: ArraySlice<Double>, _ ranks: [Int]) -> [Int: Double]? {
+    let n = values.count
+    let m = sampleSize
+    let sample: [Double] = values.withUnsafeBufferPointer { v in
+      (0..<m).map { v[$0 * n / m] }.sorted()
+    }
+    // Sample-rank spans around the ranks, merged where they meet.
+    var spans: [(lo: Int, hi: Int)] = []
+    for r in ranks {
+      let p = (Double(r) + 0.5) / Double(n)
+      let centre = p * Double(m)
+      let margin = 4 * (Double(m) * p * (1 - p)).squareRoot() + 2
+      let lo = max(0, Int((centre - margin).rounded(.down)))
+      let hi = min(m - 1, Int((centre + margin).rounded(.up)))
+      if let last = spans.last, lo <= last.hi + 1 {
+        spans[spans.count - 1].hi = max(last.hi, hi)
+      } else {
+        spans.append((lo, hi))
+      }
+    }
+    // The cuts, strictly increasing; a span's values lie between its two cuts. A span that
+    // starts at the smallest sample value has no lower cut (its zone starts at −∞), one that
+    // ends at the largest has no upper cut.
+    var cuts: [Double] = []
+    var kept: [(lowerCut: Int?, upperCut: Int?, expected: Int)] = []
+    for s in spans {
+      var lowerCut: Int?
+      if s.lo > 0 {
+        let c = sample[s.lo]
+        if cuts.last != c { cuts.append(c) }
+        lowerCut = cuts.count - 1
+      }
+      var upperCut: Int?
+      if s.hi < m - 1 {
+        let c = sample[s.hi]
+        if cuts.last != c { cuts.append(c) }
+        upperCut = cuts.count - 1
+      }
+      kept.append((lowerCut, upperCut, (s.hi - s.lo + 1) * (n / m + 1)))
+    }
+    let k = cuts.count
+    // Zones: 2i is the open interval between cut i − 1 and cut i (cut −1 = −∞, cut k = +∞),
+    // 2i + 1 is "equal to cut i"; zone = Σ_i [v ≥ c_i] + [v > c_i].
+    var keep = [Int](repeating: -1, count: 2 * k + 1)  // zone -> index into `inside`
+    var inside: [[Double]] = []
+    for span in kept {
+      let first = span.lowerCut.map { 2 * $0 + 2 } ?? 0
+      let last = span.upperCut.map { 2 * $0 } ?? 2 * k
+      guard first <= last else { continue }
+      for zone in stride(from: first, through: last, by: 2) where keep[zone] < 0 {
+        keep[zone] = inside.count
+        var a: [Double] = []
+        a.reserveCapacity(span.expected + span.expected / 4 + 64)
+        inside.append(a)
+      }
+    }
+    var counts = [Int](repeating: 0, count: 2 * k + 1)
+    values.withUnsafeBufferPointer { v in
+      cuts.withUnsafeBufferPointer { c in
+        keep.withUnsafeBufferPointer { keepZone in
+          for x in v {
+            var zone = 0
+            for i in 0..<k { zone &+= (x >= c[i] ? 1 : 0) &+ (x > c[i] ? 1 : 0) }
+            counts[zone] &+= 1
+            let slot = keepZone[zone]
+            if slot >= 0 { inside[slot].append(x) }
+          }
+        }
+      }
+    }
+    for i in inside.indices { inside[i].sort() }
+    var out: [Int: Double] = [:]
+    var start = 0
+    var next = 0
+    for zone in 0..<(2 * k + 1) {
+      let end = start + counts[zone]
+      while next < ranks.count && ranks[next] < end {
+        let r = ranks[next]
+        if zone & 1 == 1 {
+          out[r] = cuts[zone >> 1]
+        } else if keep[zone] >= 0 {
+          out[r] = inside[keep[zone]][r - start]
+        } else {
+          return nil
+        }
+        next += 1
+      }
+      start = end
+    }
+    return out.count == ranks.count ? out : nil
+  }
 
   /// Puts the value of every rank in `ranks` (sorted, within lo..<hi) at its place.
   static func select(
