@@ -29,10 +29,11 @@ struct PathDraws {
 /// Draws a path's uncertain inputs and economy from its own streams (keyed by seed, path and
 /// purpose, so a path's numbers do not depend on the batch, the thread or the order):
 ///
-/// - uncertain input i: z_i = Φ⁻¹(u_i), correlated as z ← L·z over the correlated inputs (L the
-///   Cholesky factor), then x_i = F_i⁻¹(Φ(z_i)) clamped to the target's range;
+/// - uncertain input i: x_i = F_i⁻¹(u_i) clamped to the target's range, with u_i its uniform
+///   number; for the inputs of the correlation, z = L·(Φ⁻¹(u_1), …) (L the Cholesky factor)
+///   and u_i = Φ(z_i) (a Gaussian copula); u is kept within [10⁻¹⁶, 1 − 10⁻¹⁶];
 /// - the economy: c_y = φ·c_{y−1} + σ·ε_y, c_{−1} = 0 (an AR(1) conjunctuur index).
-struct InputSampler: Sendable {
+final class InputSampler: Sendable {
   /// The uncertain inputs.
   let inputs: [UncertainInput]
   /// The economy.
@@ -47,6 +48,8 @@ struct InputSampler: Sendable {
   let correlation: Correlation?
   /// Indices of the correlated inputs, in the correlation matrix's order.
   let correlated: [Int]
+  /// Whether each input is in the correlation.
+  let isCorrelated: [Bool]
   /// Years of the horizon.
   let years: Int
 
@@ -58,9 +61,11 @@ struct InputSampler: Sendable {
     slots = spec.uncertain.map { RandomStreams.slot(for: $0.target.description) }
     ranges = spec.uncertain.map { $0.target.range }
     self.correlation = correlation
-    correlated = spec.correlationTargets.compactMap { t in
+    let correlated = spec.correlationTargets.compactMap { t in
       spec.uncertain.firstIndex { $0.target == t }
     }
+    self.correlated = correlated
+    isCorrelated = spec.uncertain.indices.map { correlated.contains($0) }
     self.years = years
   }
 
@@ -79,7 +84,11 @@ struct InputSampler: Sendable {
   /// - Complexity: O(k + m² + Y) for k inputs, m correlated ones and Y years; no allocation.
   func draw(path: Int, into d: inout PathDraws) {
     let k = inputs.count
-    for i in 0..<k { d.values[i] = streams.normal(path: path, purpose: .parameter, slot: slots[i]) }
+    // Uniforms; the correlated inputs' as standard normals, then correlated.
+    for i in 0..<k {
+      let u = streams.uniform(path: path, purpose: .parameter, slot: slots[i])
+      d.values[i] = isCorrelated[i] ? SpecialFunctions.normalQuantile(u) : u
+    }
     if let correlation {
       let m = correlated.count
       for r in 0..<m {
@@ -87,10 +96,10 @@ struct InputSampler: Sendable {
         for c in 0...r { s += correlation.factor[r * m + c] * d.values[correlated[c]] }
         d.correlated[r] = s
       }
-      for r in 0..<m { d.values[correlated[r]] = d.correlated[r] }
+      for r in 0..<m { d.values[correlated[r]] = SpecialFunctions.normalCDF(d.correlated[r]) }
     }
     for i in 0..<k {
-      let u = min(max(SpecialFunctions.normalCDF(d.values[i]), 1e-16), 1 - 1e-16)
+      let u = min(max(d.values[i], 1e-16), 1 - 1e-16)
       d.values[i] = min(
         max(inputs[i].distribution.quantile(u), ranges[i].lowerBound), ranges[i].upperBound)
     }

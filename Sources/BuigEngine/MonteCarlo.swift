@@ -145,7 +145,11 @@ public final class MonteCarlo: Sendable {
     }
     BLASInfo.setThreads(1)
     let n = options.paths
-    var storage = [Double](repeating: .nan, count: layout.count * n)
+    // Left uninitialized: the evaluator writes every column of every path (no pass of NaN
+    // over what may be hundreds of megabytes before the run).
+    var storage = [Double](unsafeUninitializedCapacity: layout.count * n) { _, count in
+      count = layout.count * n
+    }
     // Batches are cut at absolute path indices that are multiples of the tile.
     let start = options.firstPath
     let end = start + n

@@ -28,9 +28,9 @@ struct PathEvaluator {
     let baseCaseload: [Double]
     /// Per intervention: its mechanistic figures, or `nil` for a scheduled one.
     let mechanistic: [MechanisticValues<Double>?]
-    /// Per intervention and year offset: a scheduled intervention's cost, yield (`nil` p.m.)
-    /// and households off benefit.
-    let fixed: [[(cost: Double, yield: Double?, households: Double)]]
+    /// Per intervention and year offset (`[i · Y + k]`): a scheduled intervention's cost, yield
+    /// (`nil` p.m.) and households off benefit.
+    let fixed: [(cost: Double, yield: Double?, households: Double)]
     /// Per intervention, the indices of its uncertain fields.
     let fields: [(success: Int?, saving: Int?, retention: Int?, deadweight: Int?, yield: Int?)]
     /// The indices of the global uncertain inputs.
@@ -38,9 +38,10 @@ struct PathEvaluator {
     let macrobudgetGrowth: Int?
     /// The columns of the yearly quantities, per year offset.
     let columns: Columns
-    /// Per intervention: the columns of its yield and its effect after the vangnet per year
-    /// offset; `nil` for p.m.
-    let perIntervention: [(yield: [Int], effect: [Int])?]
+    /// Per intervention and year offset (`[i · Y + k]`): the columns of its yield and its
+    /// effect after the vangnet; −1 for a p.m. intervention.
+    let yieldColumn: [Int]
+    let effectColumn: [Int]
 
     init(
       years: [Int], layout: SeriesLayout, accounting: YearAccounting<Double>,
@@ -59,7 +60,7 @@ struct PathEvaluator {
       mechanistic = interventions.map { i in
         if case .mechanistic(let m) = i.kind { MechanisticValues<Double>(m) } else { nil }
       }
-      fixed = interventions.map { i in
+      fixed = interventions.flatMap { i in
         years.map { y in
           let e = i.effect(in: y)
           return (e.cost.doubleValue, e.yield.map(\.doubleValue), e.caseloadEffect.doubleValue)
@@ -74,13 +75,13 @@ struct PathEvaluator {
       netPrice = sampler.index(of: .netPrice)
       macrobudgetGrowth = sampler.index(of: .macrobudgetGrowth)
       columns = Columns(layout)
-      perIntervention = interventions.indices.map { i in
-        guard layout.hasColumns(intervention: i) else { return nil }
-        func c(_ q: Quantity) -> [Int] {
-          years.indices.map { layout.column(q, yearIndex: $0, intervention: i)! }
+      func c(_ q: Quantity) -> [Int] {
+        interventions.indices.flatMap { i in
+          years.indices.map { layout.column(q, yearIndex: $0, intervention: i) ?? -1 }
         }
-        return (c(.yield), c(.effectAfterVangnet))
       }
+      yieldColumn = c(.yield)
+      effectColumn = c(.effectAfterVangnet)
     }
   }
 
@@ -170,7 +171,7 @@ struct PathEvaluator {
         let mult = d.value(f.yield, or: 1)
         quantified[i] = true
         for k in 0..<ny {
-          let e = model.fixed[i][k]
+          let e = model.fixed[i * ny + k]
           if let y = e.yield { yields[i * ny + k] = y * mult } else { quantified[i] = false }
           costs[i * ny + k] = e.cost
           households[i * ny + k] = e.households
@@ -193,10 +194,6 @@ struct PathEvaluator {
     interventions(d)
     let priceMult = d.value(model.netPrice, or: 1)
     let count = model.mechanistic.count
-    let c = model.columns
-    @inline(__always) func write(_ columns: [Int], _ k: Int, _ v: Double) {
-      out[columns[k] * stride + column] = v
-    }
     for k in 0..<ny {
       let expectedOnBenefit = model.calibratedOnBenefit[k]
       let expectedPriced = model.calibratedPriced[k]
@@ -215,20 +212,22 @@ struct PathEvaluator {
       let a = model.accounting.book(
         k, budget: model.budget[k] * macro[k], baselineSpending: baseSpending, yield: yieldTotal,
         in: &ledger)
-      write(c.budget, k, a.budget)
-      write(c.spending, k, a.spending)
-      write(c.result, k, a.result)
-      write(c.vangnet, k, a.compensation)
-      write(c.netBurden, k, a.netBurden)
-      write(c.caseload, k, baseCaseload - off)
-      write(c.cost, k, costTotal)
-      write(c.yield, k, yieldTotal)
-      write(c.baselineNetBurden, k, a.baselineNetBurden)
-      for i in 0..<count where quantified[i] {
-        guard let own = model.perIntervention[i] else { continue }
-        let y = yields[i * ny + k]
-        write(own.yield, k, y)
-        write(own.effect, k, a.shareAfterVangnet(yield: y, of: yieldTotal))
+      out[model.columns.budget[k] * stride + column] = a.budget
+      out[model.columns.spending[k] * stride + column] = a.spending
+      out[model.columns.result[k] * stride + column] = a.result
+      out[model.columns.vangnet[k] * stride + column] = a.compensation
+      out[model.columns.netBurden[k] * stride + column] = a.netBurden
+      out[model.columns.caseload[k] * stride + column] = baseCaseload - off
+      out[model.columns.cost[k] * stride + column] = costTotal
+      out[model.columns.yield[k] * stride + column] = yieldTotal
+      out[model.columns.baselineNetBurden[k] * stride + column] = a.baselineNetBurden
+      // Every column of the layout is written for every path: an intervention whose yield is
+      // p.m. in a year of this path gets NaN (its statistics are then left out).
+      for i in 0..<count where model.yieldColumn[i * ny + k] >= 0 {
+        let y = quantified[i] ? yields[i * ny + k] : .nan
+        out[model.yieldColumn[i * ny + k] * stride + column] = y
+        out[model.effectColumn[i * ny + k] * stride + column] =
+          quantified[i] ? a.shareAfterVangnet(yield: y, of: yieldTotal) : .nan
       }
     }
   }

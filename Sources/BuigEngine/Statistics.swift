@@ -240,22 +240,29 @@ public struct OrderStatistics: Sendable {
         }
       }
     }
-    for i in inside.indices { inside[i].sort() }
     var out: [Int: Double] = [:]
     var start = 0
     var next = 0
     for zone in 0..<(2 * k + 1) {
       let end = start + counts[zone]
+      var local: [Int] = []  // ranks inside a kept zone, relative to its start
       while next < ranks.count && ranks[next] < end {
         let r = ranks[next]
         if zone & 1 == 1 {
           out[r] = cuts[zone >> 1]
         } else if keep[zone] >= 0 {
-          out[r] = inside[keep[zone]][r - start]
+          local.append(r - start)
         } else {
           return nil
         }
         next += 1
+      }
+      if !local.isEmpty {
+        // The kept values of the zone, put in place around the ranks asked for.
+        inside[keep[zone]].withUnsafeMutableBufferPointer { a in
+          select(a.baseAddress!, 0, a.count, local[...])
+        }
+        for l in local { out[start + l] = inside[keep[zone]][l] }
       }
       start = end
     }

@@ -43,7 +43,8 @@ struct OrderStatisticsTests {
       for r in ranks { #expect(o[r] == sorted[r], "\(name): rank \(r)") }
       // The one-pass bracketing serves continuous values by itself (no fallback).
       if name != "short" {
-        #expect(OrderStatistics.bracketed(values[...], Array(Set(ranks)).sorted()) != nil, "\(name)")
+        #expect(
+          OrderStatistics.bracketed(values[...], Array(Set(ranks)).sorted()) != nil, "\(name)")
       }
       // Also by the quickselect alone.
       var copy = values
