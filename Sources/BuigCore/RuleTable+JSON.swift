@@ -7,16 +7,7 @@ extension RuleTable {
   /// The file is part of the package; a failure to read it is a packaging fault, reported with
   /// the file's problems rather than a crash trace.
   public static func builtIn() throws(InputIssues) -> RuleTable {
-    guard let url = Bundle.module.url(forResource: "rules", withExtension: "json"),
-      let data = try? Data(contentsOf: url)
-    else {
-      throw InputIssues([
-        InputIssue(
-          path: "rules.json", expected: "the rule table shipped with buig",
-          found: "no readable file", hint: "reinstall buig; the resource bundle is missing")
-      ])
-    }
-    return try decode(Array(data), origin: "built-in rules.json")
+    try decode(try Resource.bytes("rules.json", in: .module), origin: "built-in rules.json")
   }
 
   /// Reads a rule table (or a table of overrides) from JSON bytes; all problems are reported

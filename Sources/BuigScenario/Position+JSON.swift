@@ -5,17 +5,9 @@ import Foundation
 extension Position {
   /// The built-in position: Groningen 2018 from seed 003.
   public static func groningen2018(rules: RuleTable) throws(InputIssues) -> Position {
-    guard
-      let url = Bundle.module.url(forResource: "groningen-2018-position", withExtension: "json"),
-      let data = try? Data(contentsOf: url)
-    else {
-      throw InputIssues([
-        InputIssue(
-          path: "groningen-2018-position.json", expected: "the position shipped with buig",
-          found: "no readable file", hint: "reinstall buig; the resource bundle is missing")
-      ])
-    }
-    return try decode(Array(data), origin: "groningen-2018-position.json", rules: rules)
+    try decode(
+      try Resource.bytes("groningen-2018-position.json", in: .module),
+      origin: "groningen-2018-position.json", rules: rules)
   }
 
   /// Reads a position from JSON; shares left out are derived from the budget and the rule

@@ -7,9 +7,7 @@ import Foundation
 public enum InterventionPresets {
   /// The presets by id, as JSON objects in the scenario's intervention shape.
   public static func all() -> [(id: String, value: JSONValue)] {
-    guard let url = Bundle.module.url(forResource: "presets", withExtension: "json"),
-      let data = try? Data(contentsOf: url),
-      let value = try? JSONParser.parse(Array(data)),
+    guard let value = try? Resource.json("presets.json", in: .module),
       case .array(let items) = value["presets"] ?? .null
     else { return [] }
     return items.compactMap { item in

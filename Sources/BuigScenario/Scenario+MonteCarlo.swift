@@ -7,10 +7,7 @@ import Foundation
 public enum DefaultFlows {
   /// The default file as JSON.
   public static func json() -> JSONValue? {
-    guard let url = Bundle.module.url(forResource: "flows", withExtension: "json"),
-      let data = try? Data(contentsOf: url)
-    else { return nil }
-    return try? JSONParser.parse(Array(data))
+    try? Resource.json("flows.json", in: .module)
   }
 }
 

@@ -39,11 +39,9 @@ struct CheckCommand: ParsableCommand {
   @Option(help: "Paths for new goldens (default 2048); existing goldens keep their own.")
   var paths: Int?
 
-  @Option(
-    help:
-      "Run with this seed (0 to 2,147,483,647) instead of each golden's (to see that a seed change stays within tolerance).",
-    transform: parseSeed)
-  var seed: UInt64?
+  /// `--seed`: run with this seed instead of each golden's, to see that a seed change stays
+  /// within tolerance.
+  @OptionGroup var seedOption: SeedOption
 
   @Option(name: .customLong("abs-tol"), help: "Tolerance of deterministic values (EUR).")
   var absoluteTolerance: Double = 0.5
@@ -51,8 +49,7 @@ struct CheckCommand: ParsableCommand {
   @Option(name: .customLong("se-tol"), help: "Tolerance of Monte Carlo values (standard errors).")
   var seTolerance: Double = 4
 
-  @Option(help: "Worker threads.")
-  var threads: Int?
+  @OptionGroup var threadsOption: ThreadsOption
 
   @OptionGroup var rules: RuleOptions
 
@@ -133,7 +130,7 @@ struct CheckCommand: ParsableCommand {
         command: "check",
         ["\(goldenPath): no golden for \(name); run buig check --update to create it"])
     }
-    let runSeed = seed ?? old?.seed ?? loaded.scenario.seed
+    let runSeed = seedOption.seed ?? old?.seed ?? loaded.scenario.seed
     loaded.scenario.seed = runSeed
     let n = old?.paths ?? paths ?? 2_048
     let projection: Projection
@@ -147,7 +144,7 @@ struct CheckCommand: ParsableCommand {
       let mc = try makeEngine(
         loaded.scenario, projection: projection, seed: runSeed, command: "check")
       let options = MonteCarloOptions(
-        paths: n, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        paths: n, threads: threadsOption.count)
       do {
         summary = MonteCarloSummary(
           mc, try mc.run(options),

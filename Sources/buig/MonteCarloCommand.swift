@@ -14,13 +14,12 @@ struct MonteCarloArguments: ParsableArguments {
   )
   var paths: Int?
 
-  @Option(
-    help: "The random seed, 0 to 2,147,483,647 (default: the scenario's seed).",
-    transform: parseSeed)
-  var seed: UInt64?
+  @OptionGroup var seedOption: SeedOption
 
-  @Option(help: "Worker threads (default: the number of cores); the results do not depend on it.")
-  var threads: Int?
+  @OptionGroup var threadsOption: ThreadsOption
+
+  /// The seed given, if any.
+  var seed: UInt64? { seedOption.seed }
 
   @Option(
     name: .customLong("batch-size"),
@@ -35,7 +34,6 @@ struct MonteCarloArguments: ParsableArguments {
 
   func validate() throws {
     if let paths, paths < 0 { throw ValidationError("--paths must be 0 or more") }
-    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     if batchSize < 1 || batchSize % MonteCarlo.tile != 0 {
       throw ValidationError("--batch-size must be a positive multiple of \(MonteCarlo.tile)")
     }
@@ -43,7 +41,7 @@ struct MonteCarloArguments: ParsableArguments {
 
   func options(paths n: Int) -> MonteCarloOptions {
     MonteCarloOptions(
-      paths: n, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+      paths: n, threads: threadsOption.count,
       batchSize: batchSize,
       kernel: kernel.kind)
   }
@@ -60,6 +58,27 @@ func parseSeed(_ text: String) throws -> UInt64 {
     )
   }
   return seed
+}
+
+/// `--seed`, shared by `run`, `compare` and `check`.
+struct SeedOption: ParsableArguments {
+  @Option(
+    help: "The random seed, 0 to 2,147,483,647 (default: the scenario's, or the golden's).",
+    transform: parseSeed)
+  var seed: UInt64?
+}
+
+/// `--threads`, shared by `run`, `compare` and `check`.
+struct ThreadsOption: ParsableArguments {
+  @Option(help: "Worker threads (default: the number of cores); the results do not depend on it.")
+  var threads: Int?
+
+  func validate() throws {
+    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+  }
+
+  /// The threads to use.
+  var count: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 }
 
 /// Output options shared by `run`, `merge` and `compare`.
