@@ -134,6 +134,23 @@ public enum Distribution: Equatable, Sendable {
     .beta(alpha: successes + 1, beta: trials - successes + 1)
   }
 
+  /// The quantile at the probability of a standard normal score, F⁻¹(Φ(z)), with Φ(z) kept
+  /// within [10⁻¹⁶, 1 − 10⁻¹⁶] (|z| ≤ 8.2221): for the normal μ + σz and the lognormal
+  /// exp(μ_l + σ_l·z) directly, without the round trip through a probability; for the others
+  /// `quantile(Φ(z))`. The inputs of a Gaussian copula take their values this way.
+  public func quantile(normal z: Double) -> Double {
+    let limit = 8.222_082_216_130_435  // Φ⁻¹(1 − 10⁻¹⁶)
+    switch self {
+    case .normal(let m, let s):
+      return m + s * min(max(z, -limit), limit)
+    case .lognormal(let m, let s):
+      let sigma2 = log(1 + (s * s) / (m * m))
+      return exp(log(m) - sigma2 / 2 + sigma2.squareRoot() * min(max(z, -limit), limit))
+    default:
+      return quantile(min(max(SpecialFunctions.normalCDF(z), 1e-16), 1 - 1e-16))
+    }
+  }
+
   /// The value at probability `u` (0 < u < 1): F⁻¹(u).
   public func quantile(_ u: Double) -> Double {
     switch self {

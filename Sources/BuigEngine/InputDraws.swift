@@ -1,22 +1,45 @@
 import BuigCore
 
-/// One path's drawn inputs: a value per uncertain input and the economy's index per year.
-/// A buffer reused from path to path (no allocation per path).
-struct PathDraws {
-  /// Per uncertain input, in the scenario's order: the drawn value (or, while drawing, the
-  /// correlated standard normal).
+/// The drawn inputs of a tile of paths, flat: a buffer reused from tile to tile (no allocation
+/// per path).
+struct TileDraws {
+  /// Uncertain inputs per path.
+  let inputs: Int
+  /// Years of the horizon.
+  let years: Int
+  /// `values[p · inputs + i]`: path p's value of uncertain input i, in the scenario's order
+  /// (while drawing: its uniform, or its correlated standard normal).
   var values: [Double]
-  /// The conjunctuur index c_y per year of the horizon.
+  /// `economy[p · years + y]`: path p's conjunctuur index c_y.
   var economy: [Double]
   /// Scratch for the correlated normals.
   var correlated: [Double]
 
-  /// A buffer for `inputs` uncertain inputs, `years` years and `correlated` correlated inputs.
-  init(inputs: Int, years: Int, correlated: Int) {
-    values = Array(repeating: 0, count: inputs)
-    economy = Array(repeating: 0, count: years)
+  /// A buffer for `paths` paths.
+  init(paths: Int, inputs: Int, years: Int, correlated: Int) {
+    self.inputs = inputs
+    self.years = years
+    values = Array(repeating: 0, count: paths * inputs)
+    economy = Array(repeating: 0, count: paths * years)
     self.correlated = Array(repeating: 0, count: correlated)
   }
+
+  /// Calls `body` with a view of path p's draws.
+  func withPath<R>(_ p: Int, _ body: (PathDraws) -> R) -> R {
+    values.withUnsafeBufferPointer { v in
+      economy.withUnsafeBufferPointer { e in
+        body(PathDraws(values: v.baseAddress! + p * inputs, economy: e.baseAddress! + p * years))
+      }
+    }
+  }
+}
+
+/// One path's drawn inputs: a view into a `TileDraws`, valid while it is borrowed.
+struct PathDraws {
+  /// The value of each uncertain input.
+  let values: UnsafePointer<Double>
+  /// The conjunctuur index per year.
+  let economy: UnsafePointer<Double>
 
   /// The value of uncertain input `index`, or `fallback` when the input is not uncertain.
   @inline(__always)
@@ -30,8 +53,9 @@ struct PathDraws {
 /// purpose, so a path's numbers do not depend on the batch, the thread or the order):
 ///
 /// - uncertain input i: x_i = F_i⁻¹(u_i) clamped to the target's range, with u_i its uniform
-///   number; for the inputs of the correlation, z = L·(Φ⁻¹(u_1), …) (L the Cholesky factor)
-///   and u_i = Φ(z_i) (a Gaussian copula); u is kept within [10⁻¹⁶, 1 − 10⁻¹⁶];
+///   number kept within [10⁻¹⁶, 1 − 10⁻¹⁶]; for the inputs of the correlation (a Gaussian
+///   copula), z = L·(Φ⁻¹(u_1), …) with L the Cholesky factor and x_i = F_i⁻¹(Φ(z_i))
+///   (`Distribution.quantile(normal:)`);
 /// - the economy: c_y = φ·c_{y−1} + σ·ε_y, c_{−1} = 0 (an AR(1) conjunctuur index).
 final class InputSampler: Sendable {
   /// The uncertain inputs.
@@ -44,6 +68,8 @@ final class InputSampler: Sendable {
   let slots: [UInt32]
   /// The allowed range of each uncertain input.
   let ranges: [ClosedRange<Double>]
+  /// The distribution of each uncertain input.
+  let distributions: [Distribution]
   /// The correlation, when given.
   let correlation: Correlation?
   /// Indices of the correlated inputs, in the correlation matrix's order.
@@ -60,6 +86,7 @@ final class InputSampler: Sendable {
     streams = RandomStreams(seed: seed)
     slots = spec.uncertain.map { RandomStreams.slot(for: $0.target.description) }
     ranges = spec.uncertain.map { $0.target.range }
+    distributions = spec.uncertain.map(\.distribution)
     self.correlation = correlation
     let correlated = spec.correlationTargets.compactMap { t in
       spec.uncertain.firstIndex { $0.target == t }
@@ -74,34 +101,53 @@ final class InputSampler: Sendable {
     inputs.firstIndex { $0.target == target }
   }
 
-  /// A buffer for this sampler's draws.
-  func buffer() -> PathDraws {
-    PathDraws(inputs: inputs.count, years: years, correlated: correlated.count)
+  /// A buffer for the draws of `paths` paths.
+  func buffer(paths: Int) -> TileDraws {
+    TileDraws(paths: paths, inputs: inputs.count, years: years, correlated: correlated.count)
   }
 
-  /// Draws path `path` into `d`.
+  /// Draws path `path` into row p of `tile`.
   ///
   /// - Complexity: O(k + m² + Y) for k inputs, m correlated ones and Y years; no allocation.
-  func draw(path: Int, into d: inout PathDraws) {
+  func draw(path: Int, into tile: inout TileDraws, at p: Int) {
+    let k = inputs.count
+    tile.values.withUnsafeMutableBufferPointer { v in
+      tile.economy.withUnsafeMutableBufferPointer { e in
+        tile.correlated.withUnsafeMutableBufferPointer { c in
+          draw(
+            path: path, values: v.baseAddress! + p * k, economy: e.baseAddress! + p * years,
+            scratch: c.baseAddress)
+        }
+      }
+    }
+  }
+
+  /// Draws path `path` into `values` (k inputs) and `economy` (Y years).
+  func draw(
+    path: Int, values: UnsafeMutablePointer<Double>, economy out: UnsafeMutablePointer<Double>,
+    scratch: UnsafeMutablePointer<Double>?
+  ) {
     let k = inputs.count
     // Uniforms; the correlated inputs' as standard normals, then correlated.
     for i in 0..<k {
       let u = streams.uniform(path: path, purpose: .parameter, slot: slots[i])
-      d.values[i] = isCorrelated[i] ? SpecialFunctions.normalQuantile(u) : u
+      values[i] = isCorrelated[i] ? SpecialFunctions.normalQuantile(u) : u
     }
-    if let correlation {
+    if let correlation, let scratch {
       let m = correlated.count
       for r in 0..<m {
         var s = 0.0
-        for c in 0...r { s += correlation.factor[r * m + c] * d.values[correlated[c]] }
-        d.correlated[r] = s
+        for c in 0...r { s += correlation.factor[r * m + c] * values[correlated[c]] }
+        scratch[r] = s
       }
-      for r in 0..<m { d.values[correlated[r]] = SpecialFunctions.normalCDF(d.correlated[r]) }
+      for r in 0..<m { values[correlated[r]] = scratch[r] }
     }
     for i in 0..<k {
-      let u = min(max(d.values[i], 1e-16), 1 - 1e-16)
-      d.values[i] = min(
-        max(inputs[i].distribution.quantile(u), ranges[i].lowerBound), ranges[i].upperBound)
+      let x =
+        isCorrelated[i]
+        ? distributions[i].quantile(normal: values[i])
+        : distributions[i].quantile(min(max(values[i], 1e-16), 1 - 1e-16))
+      values[i] = min(max(x, ranges[i].lowerBound), ranges[i].upperBound)
     }
     var previous = 0.0
     for y in 0..<years {
@@ -111,7 +157,7 @@ final class InputSampler: Sendable {
         : economy.innovationSD
           * streams.normal(path: path, purpose: .economy, slot: 0, index: UInt32(y))
       previous = economy.persistence * previous + shock
-      d.economy[y] = previous
+      out[y] = previous
     }
   }
 }

@@ -191,8 +191,8 @@ public final class MonteCarlo: Sendable {
   /// The drawn values of the uncertain inputs of a path, in the scenario's order (for
   /// inspection and tests; a run draws into reused buffers).
   public func drawnInputs(path: Int) -> [Double] {
-    var d = sampler.buffer()
-    sampler.draw(path: path, into: &d)
+    var d = sampler.buffer(paths: 1)
+    sampler.draw(path: path, into: &d, at: 0)
     return d.values
   }
 
@@ -203,14 +203,14 @@ public final class MonteCarlo: Sendable {
     let kernel: FlowKernel
     var evaluator: PathEvaluator
     var input: FlowTileInput
-    var draws: [PathDraws]
+    var draws: TileDraws
 
     init(_ mc: MonteCarlo, kernel kind: KernelKind) {
       self.mc = mc
       kernel = FlowKernel(model: mc.model, kind: kind, capacity: MonteCarlo.tile)
       evaluator = PathEvaluator(mc.evaluatorModel)
       input = FlowTileInput(paths: MonteCarlo.tile, years: mc.years.count)
-      draws = (0..<MonteCarlo.tile).map { _ in mc.sampler.buffer() }
+      draws = mc.sampler.buffer(paths: MonteCarlo.tile)
     }
 
     /// Draws the tile's inputs, steps its caseload through all months, and evaluates its paths.
@@ -222,15 +222,15 @@ public final class MonteCarlo: Sendable {
       let model = mc.model
       input.paths = t
       for (p, path) in paths.enumerated() {
-        mc.sampler.draw(path: path, into: &draws[p])
-        let d = draws[p]
-        let work = d.value(mc.workExit, or: 1)
-        let inflow = d.value(mc.inflow, or: 1)
-        let ladder = d.value(mc.ladder, or: 1)
+        mc.sampler.draw(path: path, into: &draws, at: p)
+        let values = p * draws.inputs
+        let work = mc.workExit.map { draws.values[values + $0] } ?? 1
+        let inflow = mc.inflow.map { draws.values[values + $0] } ?? 1
+        let ladder = mc.ladder.map { draws.values[values + $0] } ?? 1
         input.initial[p] = mc.initialCaseload
         input.ladderScalar[p] = min(max(ladder - 1, -1), model.maxLadderScalar)
         for y in 0..<ny {
-          let c = d.economy[y]
+          let c = draws.economy[p * ny + y]
           input.workScalar[p * ny + y] = min(
             max(work * max(0, 1 - e.workExitElasticity * c) - 1, -1), model.maxWorkScalar)
           input.inflow[p * ny + y] =
@@ -238,12 +238,18 @@ public final class MonteCarlo: Sendable {
         }
       }
       let chain = kernel.run(input)
+      let k = draws.inputs
       chain.onBenefit.withUnsafeBufferPointer { ob in
         chain.priced.withUnsafeBufferPointer { pr in
-          for (p, path) in paths.enumerated() {
-            evaluator.evaluate(
-              draws[p], onBenefit: ob.baseAddress! + p * ny, priced: pr.baseAddress! + p * ny,
-              out: out.pointer.baseAddress!, column: path - base, stride: stride)
+          draws.values.withUnsafeBufferPointer { v in
+            draws.economy.withUnsafeBufferPointer { e in
+              for (p, path) in paths.enumerated() {
+                evaluator.evaluate(
+                  PathDraws(values: v.baseAddress! + p * k, economy: e.baseAddress! + p * ny),
+                  onBenefit: ob.baseAddress! + p * ny, priced: pr.baseAddress! + p * ny,
+                  out: out.pointer.baseAddress!, column: path - base, stride: stride)
+              }
+            }
           }
         }
       }

@@ -41,8 +41,10 @@ public struct MonteCarloSummary: Sendable {
     let shared = SummarySlots(pointer: results)
     DispatchQueue.concurrentPerform(iterations: count) { k in
       let v = values.column(k)
-      guard !v.contains(where: { $0.isNaN }) else { return }
-      shared.pointer[k] = Summary(v)
+      // A NaN among the values (a p.m. yield) makes the mean NaN: no statistics then.
+      let moments = Moments(v)
+      guard !moments.mean.isNaN else { return }
+      shared.pointer[k] = Summary(v, moments: moments)
     }
     columns = Array(results)
     var deficit: [Int: (Double, Exceedance)] = [:]

@@ -101,8 +101,12 @@ public struct Summary: Equatable, Sendable {
   ///
   /// - Complexity: O(n·log r) for r ranks (17), against O(n·log n) for a sort.
   public init(_ values: ArraySlice<Double>) {
+    self.init(values, moments: Moments(values))
+  }
+
+  /// Summarizes values whose moments are known.
+  init(_ values: ArraySlice<Double>, moments m: Moments) {
     let n = values.count
-    let m = Moments(values)
     count = n
     mean = m.mean
     sd = m.sd
@@ -176,9 +180,10 @@ public struct OrderStatistics: Sendable {
     let sample: [Double] = values.withUnsafeBufferPointer { v in
       (0..<m).map { v[$0 * n / m] }.sorted()
     }
-    // Sample-rank spans around the ranks, merged where they meet.
+    // Sample-rank spans around the ranks, merged where they meet; the smallest and the largest
+    // value come from the pass itself.
     var spans: [(lo: Int, hi: Int)] = []
-    for r in ranks {
+    for r in ranks where r != 0 && r != n - 1 {
       let p = (Double(r) + 0.5) / Double(n)
       let centre = p * Double(m)
       let margin = 4 * (Double(m) * p * (1 - p)).squareRoot() + 2
@@ -227,27 +232,38 @@ public struct OrderStatistics: Sendable {
       }
     }
     var counts = [Int](repeating: 0, count: 2 * k + 1)
+    var smallest = Double.infinity
+    var largest = -Double.infinity
+    // Branch-free: a binary search over the few cuts was twice as slow (its loads depend on
+    // each other; these compares do not).
     values.withUnsafeBufferPointer { v in
       cuts.withUnsafeBufferPointer { c in
         keep.withUnsafeBufferPointer { keepZone in
-          for x in v {
-            var zone = 0
-            for i in 0..<k { zone &+= (x >= c[i] ? 1 : 0) &+ (x > c[i] ? 1 : 0) }
-            counts[zone] &+= 1
-            let slot = keepZone[zone]
-            if slot >= 0 { inside[slot].append(x) }
+          counts.withUnsafeMutableBufferPointer { count in
+            for x in v {
+              smallest = Swift.min(smallest, x)
+              largest = Swift.max(largest, x)
+              var zone = 0
+              for i in 0..<k { zone &+= (x >= c[i] ? 1 : 0) &+ (x > c[i] ? 1 : 0) }
+              count[zone] &+= 1
+              let slot = keepZone[zone]
+              if slot >= 0 { inside[slot].append(x) }
+            }
           }
         }
       }
     }
     var out: [Int: Double] = [:]
+    if ranks.first == 0 { out[0] = smallest }
+    if ranks.last == n - 1 { out[n - 1] = largest }
+    let inner = ranks.filter { $0 != 0 && $0 != n - 1 }
     var start = 0
     var next = 0
     for zone in 0..<(2 * k + 1) {
       let end = start + counts[zone]
       var local: [Int] = []  // ranks inside a kept zone, relative to its start
-      while next < ranks.count && ranks[next] < end {
-        let r = ranks[next]
+      while next < inner.count && inner[next] < end {
+        let r = inner[next]
         if zone & 1 == 1 {
           out[r] = cuts[zone >> 1]
         } else if keep[zone] >= 0 {

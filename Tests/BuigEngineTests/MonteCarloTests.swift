@@ -272,12 +272,12 @@ struct MonteCarloTests {
     let mc = try engine(try scenario("groningen-2018"))
     // Find a path whose economy turned for the worse in 2018: its 2019 macrobudget is set from a
     // forecast that lags the national caseload.
-    var d = mc.sampler.buffer()
+    var d = mc.sampler.buffer(paths: 1)
     var evaluator = PathEvaluator(mc.evaluatorModel)
     for path in 0..<200 {
-      mc.sampler.draw(path: path, into: &d)
+      mc.sampler.draw(path: path, into: &d, at: 0)
       guard d.economy[0] > 1.5 else { continue }
-      evaluator.macroFactors(d)
+      d.withPath(0) { evaluator.macroFactors($0) }
       let f = evaluator.macro
       #expect(f[0] == 1)  // 2018's budget was set before the shock
       #expect(f[1] > 1)  // 2019's forecast catches up, a year late
