@@ -4,7 +4,7 @@
 //
 //   buig-bench [--smoke] [--reps N] [--root DIR] [--out FILE] [--python PYTHON]
 //              [--only limits,kernels,numpy,e2e] [--thread-paths N] [--compare-paths N]
-//              [--keep-scratch] [--wait-quiet SECONDS]
+//              [--keep-scratch] [--wait-quiet SECONDS] [--numpy-tile N]
 import BuigEngine
 import Foundation
 
@@ -24,6 +24,9 @@ struct Options {
   var comparePaths = 100_000
   var keepScratch = false
   var waitQuiet = 0.0
+  /// Paths per tile of the tiled NumPy peer; nil: the peer's own default (smoke: 128, so that
+  /// the check covers several tiles, a partial last tile and both threads).
+  var numpyTile: Int?
 
   static func parse(_ args: [String]) throws -> Options {
     var o = Options()
@@ -49,6 +52,11 @@ struct Options {
         }
         o.reps = n
         repsGiven = true
+      case "--numpy-tile":
+        guard let n = Int(try value()), n > 0 else {
+          throw BenchFailure("--numpy-tile: a positive integer")
+        }
+        o.numpyTile = n
       case "--root": o.root = try value()
       case "--out": o.out = try value()
       case "--python": o.python = try value()
@@ -73,13 +81,15 @@ struct Options {
           """
           USAGE: buig-bench [--smoke] [--reps N] [--root DIR] [--out FILE] [--python PYTHON]
                             [--only limits,kernels,numpy,e2e] [--thread-paths N] [--compare-paths N]
-                            [--keep-scratch] [--wait-quiet SECONDS]
+                            [--keep-scratch] [--wait-quiet SECONDS] [--numpy-tile N]
 
           Runs buig's benchmark suite from the package root DIR (default ..) and writes the figures
           as JSON to FILE (default Benchmarks/results/latest.json; with --smoke, a scratch file).
           --smoke runs every benchmark once on tiny sizes, with every correctness check.
           --wait-quiet waits up to SECONDS, before the rounds, for other work on the machine to
           fall below a quarter of a core (measured over 5 s); the load is recorded either way.
+          --numpy-tile sets the tiled NumPy peer's paths per tile (default: the peer's own,
+          chosen by measurement; see Benchmarks/README.md).
           """)
         exit(0)
       default: throw BenchFailure("unknown argument \(args[i]) (see --help)")
@@ -90,6 +100,7 @@ struct Options {
     if o.smoke {
       o.threadPaths = 2_000
       o.comparePaths = 1_000
+      if o.numpyTile == nil { o.numpyTile = 128 }
     }
     return o
   }
@@ -218,10 +229,13 @@ func run() throws -> (json: JSON, summary: [String]) {
     var kcase: KernelCase
     var blas: Contender
     var reference: Contender
+    /// The tiled NumPy peer (the strongest) and the untiled one, by threads.
     var numpy: [Int: Contender]
+    var numpyUntiled: [Int: Contender]
     var productOnly: Contender
     var probe: Contender
     var numpyReport: [Int: [String: Any]]
+    var numpyUntiledReport: [Int: [String: Any]]
   }
   final class Box<T> {
     var value: T
@@ -293,8 +307,8 @@ func run() throws -> (json: JSON, summary: [String]) {
         }
         let entry = Box(
           KernelEntry(
-            kcase: kc, blas: blas, reference: reference, numpy: [:], productOnly: product,
-            probe: probe, numpyReport: [:]))
+            kcase: kc, blas: blas, reference: reference, numpy: [:], numpyUntiled: [:],
+            productOnly: product, probe: probe, numpyReport: [:], numpyUntiledReport: [:]))
         if options.only.contains("kernels") && s == 34 && b == sizes[0] {
           let one = Contender("BLAS kernel S=\(s) B=\(b), 1 worker") {
             let r = kc.run(kind: .blas, workers: 1, collect: true)
@@ -312,32 +326,46 @@ func run() throws -> (json: JSON, summary: [String]) {
         }
         if options.only.contains("numpy") {
           if !options.only.contains("kernels") { contenders.append(blas) }
-          for threads in [1, 2] {
-            let c = Contender("NumPy peer S=\(s) B=\(b), \(threads) BLAS thread(s)") {
-              var env = childEnvironment
-              for k in [
-                "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-              ] {
-                env[k] = nil
+          for tiled in [true, false] {
+            for threads in [1, 2] {
+              let mode = tiled ? "tiled" : "untiled"
+              var args = [
+                options.python, "Benchmarks/peers/numpy_flows.py", "--dir", dir, "--mode", mode,
+                "--threads", String(threads),
+              ]
+              if tiled, let tile = options.numpyTile { args += ["--tile", String(tile)] }
+              let c = Contender("NumPy peer (\(mode)) S=\(s) B=\(b), \(threads) thread(s)") {
+                var env = childEnvironment
+                for k in [
+                  "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS",
+                  "OPENBLAS_NUM_THREADS",
+                ] {
+                  env[k] = nil
+                }
+                env["OPENBLAS_NUM_THREADS"] = String(threads)
+                let r = try spawnChecked(args, environment: env, scratch: scratch)
+                guard let line = r.stdout.split(separator: "\n").last,
+                  let obj = try JSONSerialization.jsonObject(with: Data(line.utf8))
+                    as? [String: Any],
+                  obj["ok"] as? Bool == true, let seconds = obj["seconds"] as? Double
+                else {
+                  throw BenchFailure(
+                    "the NumPy peer (\(mode)) printed no result:\n\(r.stdout)\n\(r.stderr)")
+                }
+                if tiled {
+                  entry.value.numpyReport[threads] = obj
+                } else {
+                  entry.value.numpyUntiledReport[threads] = obj
+                }
+                return Sample(seconds: seconds)
               }
-              env["OPENBLAS_NUM_THREADS"] = String(threads)
-              let r = try spawnChecked(
-                [
-                  options.python, "Benchmarks/peers/numpy_flows.py", "--dir", dir, "--threads",
-                  String(threads),
-                ],
-                environment: env, scratch: scratch)
-              guard let line = r.stdout.split(separator: "\n").last,
-                let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                obj["ok"] as? Bool == true, let seconds = obj["seconds"] as? Double
-              else {
-                throw BenchFailure("the NumPy peer printed no result:\n\(r.stdout)\n\(r.stderr)")
+              if tiled {
+                entry.value.numpy[threads] = c
+              } else {
+                entry.value.numpyUntiled[threads] = c
               }
-              entry.value.numpyReport[threads] = obj
-              return Sample(seconds: seconds)
+              contenders.append(c)
             }
-            entry.value.numpy[threads] = c
-            contenders.append(c)
           }
         }
         kernelEntries.append(entry)
@@ -495,10 +523,21 @@ func run() throws -> (json: JSON, summary: [String]) {
     let blasRate = pm / e.blas.series.medianSeconds
     let refRate =
       e.reference.series.seconds.isEmpty ? Double.nan : pm / e.reference.series.medianSeconds
-    let np1 = e.numpy[1].map { pm / $0.series.medianSeconds } ?? .nan
-    let np2 = e.numpy[2].map { pm / $0.series.medianSeconds } ?? .nan
-    let npBest = max(np1.isNaN ? 0 : np1, np2.isNaN ? 0 : np2)
-    let numpyRate = npBest > 0 ? npBest : Double.nan
+    // The NumPy peer, tiled (the headline: the strongest) and untiled; each the better of 1 and
+    // 2 threads.
+    func rates(_ c: [Int: Contender]) -> (one: Double, two: Double, best: Double) {
+      let r1 = c[1].map { pm / $0.series.medianSeconds } ?? .nan
+      let r2 = c[2].map { pm / $0.series.medianSeconds } ?? .nan
+      let best = max(r1.isNaN ? 0 : r1, r2.isNaN ? 0 : r2)
+      return (r1, r2, best > 0 ? best : .nan)
+    }
+    /// Per round, the faster of the 1- and 2-thread runs.
+    func bestSeconds(_ c: [Int: Contender]) -> [Double] {
+      guard let a = c[1], let b = c[2] else { return [] }
+      return zip(a.series.seconds, b.series.seconds).map { min($0, $1) }
+    }
+    let (np1, np2, numpyRate) = rates(e.numpy)
+    let (npu1, npu2, numpyUntiledRate) = rates(e.numpyUntiled)
     let gflops = blasRate * kc.flopsPerPathMonth / 1e9
     let productRate =
       e.productOnly.series.seconds.isEmpty ? Double.nan : pm / e.productOnly.series.medianSeconds
@@ -531,11 +570,9 @@ func run() throws -> (json: JSON, summary: [String]) {
     let streamingIntensity = kc.flopsPerPathMonth / Double(80 * kc.states)
     let streamingBound = min(peak2, stream2 * streamingIntensity)
     let vsRef = pairedRatio(e.reference.series.seconds, e.blas.series.seconds)
-    var npBestSeconds: [Double] = []
-    if let a = e.numpy[1], let b = e.numpy[2] {
-      npBestSeconds = zip(a.series.seconds, b.series.seconds).map { min($0, $1) }
-    }
-    let vsNumpy = pairedRatio(npBestSeconds, e.blas.series.seconds)
+    let vsNumpy = pairedRatio(bestSeconds(e.numpy), e.blas.series.seconds)
+    let vsNumpyUntiled = pairedRatio(bestSeconds(e.numpyUntiled), e.blas.series.seconds)
+    let tiledOverUntiled = pairedRatio(bestSeconds(e.numpyUntiled), bestSeconds(e.numpy))
     var members: [(String, JSON)] = [
       ("states", .int(kc.states)), ("paths", .int(kc.paths)), ("months", .int(kc.months)),
       ("chain", .string(kc.label)),
@@ -560,6 +597,11 @@ func run() throws -> (json: JSON, summary: [String]) {
       ("combineProbeSpeedup", .num(probeSpeedup)),
       ("combineProbeRooflineFraction", .num(probeBoundFraction)),
       ("numpy1Thread", .num(np1)), ("numpy2Threads", .num(np2)),
+      ("numpyTile", anyJSON((e.numpyReport[2] ?? e.numpyReport[1])?["tile"] ?? NSNull())),
+      ("numpyUntiled", .num(numpyUntiledRate)),
+      ("numpyUntiled1Thread", .num(npu1)), ("numpyUntiled2Threads", .num(npu2)),
+      ("speedupVsNumpyUntiled", .num(vsNumpyUntiled)),
+      ("numpyTiledOverUntiled", .num(tiledOverUntiled)),
       ("blasSeconds", .object(e.blas.series.json)),
     ]
     if !e.reference.series.seconds.isEmpty {
@@ -573,11 +615,22 @@ func run() throws -> (json: JSON, summary: [String]) {
           ("numpyMaxRelativeDifference", .num(rep["maxRelativeDifference"] as? Double)))
       }
     }
+    if e.numpyUntiled[1] != nil || e.numpyUntiled[2] != nil {
+      members.append(
+        ("numpyUntiledSeconds1Thread", e.numpyUntiled[1].map { .object($0.series.json) } ?? .null))
+      members.append(
+        ("numpyUntiledSeconds2Threads", e.numpyUntiled[2].map { .object($0.series.json) } ?? .null))
+      if let rep = e.numpyUntiledReport[2] ?? e.numpyUntiledReport[1] {
+        members.append(
+          ("numpyUntiledMaxRelativeDifference", .num(rep["maxRelativeDifference"] as? Double)))
+      }
+    }
     kernelsJSON.append(.object(members))
     lines.append(
       "flow kernel S=\(kc.states) B=\(kc.paths) \(kc.months) months (path-months/s): BLAS \(fmt(blasRate)) "
         + "(\(fmt(gflops)) GFLOP/s, \(fmt(pairedFraction, 2)) of roofline), reference \(fmt(refRate)) "
-        + "(BLAS \(fmt(vsRef))x), NumPy \(fmt(numpyRate)) (BLAS \(fmt(vsNumpy))x), product alone \(fmt(productRate)), "
+        + "(BLAS \(fmt(vsRef))x), NumPy tiled \(fmt(numpyRate)) (BLAS \(fmt(vsNumpy))x), "
+        + "NumPy untiled \(fmt(numpyUntiledRate)) (BLAS \(fmt(vsNumpyUntiled))x), product alone \(fmt(productRate)), "
         + "combine probe \(fmt(probeRate)) (\(fmt(probeBoundFraction, 2)) of roofline)")
     if kc.states == 36 && kc.paths == 100_000 && !smoke {
       targetRows.append(
@@ -598,19 +651,37 @@ func run() throws -> (json: JSON, summary: [String]) {
     }
   }
   var numpyInfo: JSON = .null
-  if let rep = kernelEntries.first?.value.numpyReport[2]
-    ?? kernelEntries.first?.value.numpyReport[1]
+  if let first = kernelEntries.first?.value,
+    let rep = first.numpyReport[2] ?? first.numpyReport[1]
   {
+    let untiled = first.numpyUntiledReport[2] ?? first.numpyUntiledReport[1]
     numpyInfo = .object([
       ("numpy", .string(rep["numpy"] as? String ?? "?")),
       ("blas", anyJSON(rep["blas"] ?? NSNull())),
+      ("blasOneThreadPerWorker", anyJSON(first.numpyReport[2]?["blas"] ?? NSNull())),
       ("tolerance", anyJSON(rep["tolerance"] ?? NSNull())),
+      ("tile", anyJSON(rep["tile"] ?? NSNull())),
+      ("layout", anyJSON(rep["layout"] ?? NSNull())),
+      (
+        "tileChoice",
+        .string(
+          options.numpyTile.map { "given to the peer with --numpy-tile \($0)" }
+            ?? "the peer's DEFAULT_TILE, the best of a sweep of 256..16384 paths per tile at S = 34 and 36, B = 10,000 and 100,000, on 1 and 2 threads (Benchmarks/README.md)"
+        )
+      ),
       (
         "method",
         .string(
-          "month by month over all paths: one matmul of X (B×S) by [A | Δw | Δl] into a preallocated B×3S array (out=), then broadcast multiplies and adds into preallocated arrays; timed inside the peer, loading and allocation excluded; numpy is the better of 1 and 2 BLAS threads"
+          "tiled (the numpy figure): paths in tiles, each tile through all months while its arrays sit in the cache; the tile's stocks X as S×T (a path per column), one matmul of [A | Δw | Δl]ᵀ (3S×S) by X into a preallocated 3S×T array (out=), then broadcast multiplies and adds with out= into preallocated tile arrays; with 2 threads, tiles handed out from a shared counter to 2 Python threads with one BLAS thread each (NumPy releases the GIL), as the Swift kernel's workers do; timed inside the peer, loading and allocation excluded; numpy is the better of 1 and 2 threads"
         )
       ),
+      (
+        "untiledMethod",
+        .string(
+          "untiled (the numpyUntiled figures): month by month over all paths: one matmul of X (B×S) by [A | Δw | Δl] into a preallocated B×3S array (out=), then broadcast multiplies and adds into preallocated arrays; 1 or 2 BLAS threads"
+        )
+      ),
+      ("untiledBlas", anyJSON(untiled?["blas"] ?? NSNull())),
     ])
   }
 
