@@ -376,7 +376,16 @@ func run() throws -> (json: JSON, summary: [String]) {
 
   // End to end, through the built executable.
   let buig = ".build/release/buig"
-  var e2e: [(scenario: String, paths: Int, contender: Contender)] = []
+  /// `buig run` on 2 threads and, timed in the same rounds right after it, the engine's BLAS
+  /// flow kernel alone on the same paths and months.
+  struct EndToEnd {
+    var scenario: String
+    var paths: Int
+    var run: Contender
+    var kernelCase: KernelCase
+    var kernel: Contender
+  }
+  var e2e: [EndToEnd] = []
   var threadContenders: [Int: Contender] = [:]
   var compareContender: Contender?
   var compareArgs: [String] = []
@@ -413,11 +422,28 @@ func run() throws -> (json: JSON, summary: [String]) {
         return Sample(seconds: r.seconds, peakKiB: r.peakKiB, cpuSeconds: r.cpuSeconds)
       }
     }
+    // The kernel alone: the default model (the embedded default scenario's, 34 states) through
+    // as many months as the scenario runs, tiles of 128 over 2 workers with one BLAS thread each.
+    let years = try scenarioYears(path: scenario)
+    let model = try defaultModel(root: rootPath)
     for paths in smoke ? [1_000, 2_000] : [10_000, 1_000_000] {
-      let args = [buig, "run", scenario, "--paths", String(paths), "--quiet", "--format", "json"]
-      let c = Contender("buig run groningen-2018 --paths \(paths)", runCommand(args))
-      e2e.append(("groningen-2018", paths, c))
+      let args = [
+        buig, "run", scenario, "--paths", String(paths), "--threads", "2", "--quiet", "--format",
+        "json",
+      ]
+      let c = Contender("buig run groningen-2018 --paths \(paths) --threads 2", runCommand(args))
+      let kc = KernelCase(
+        label: "default model", matrices: FlowKernel.Matrices(model), paths: paths, years: years,
+        work: -0.5...min(0.5, model.maxWorkScalar),
+        ladder: -0.5...min(0.5, model.maxLadderScalar), seed: UInt64(3000 + paths))
+      _ = kc.run(kind: .blas, workers: workers, collect: false)  // warm-up
+      let k = Contender("BLAS kernel alone, \(paths) paths, \(kc.months) months") {
+        Sample(seconds: kc.run(kind: .blas, workers: workers, collect: false).seconds)
+      }
+      e2e.append(
+        EndToEnd(scenario: "groningen-2018", paths: paths, run: c, kernelCase: kc, kernel: k))
       contenders.append(c)
+      contenders.append(k)
     }
     for threads in [1, 2] {
       let args = [
@@ -686,20 +712,43 @@ func run() throws -> (json: JSON, summary: [String]) {
   }
 
   var e2eJSON: [JSON] = []
-  for (scenario, paths, c) in e2e {
+  for entry in e2e {
+    let (scenario, paths, c, kc, k) = (
+      entry.scenario, entry.paths, entry.run, entry.kernelCase, entry.kernel
+    )
     let seconds = c.series.medianSeconds
     let peak = c.series.medianPeakMiB ?? .nan
+    let kernelSeconds = k.series.medianSeconds
+    let kernelRatio = pairedRatio(c.series.seconds, k.series.seconds)
     lines.append(
-      "buig run \(scenario) --paths \(paths): \(fmt(seconds)) s, peak \(fmt(peak)) MiB")
+      "buig run \(scenario) --paths \(paths) --threads 2: \(fmt(seconds)) s, peak \(fmt(peak)) MiB; "
+        + "kernel alone (\(kc.months) months) \(fmt(kernelSeconds)) s, run ÷ kernel \(fmt(kernelRatio))"
+    )
     e2eJSON.append(
       .object(
         [
-          ("scenario", .string(scenario)), ("paths", .int(paths)), ("seconds", .num(seconds)),
-          ("peakMiB", .num(peak)),
+          ("scenario", .string(scenario)), ("paths", .int(paths)), ("threads", .int(2)),
+          ("seconds", .num(seconds)), ("peakMiB", .num(peak)),
           ("cpuSeconds", .num(c.cpuSeconds.isEmpty ? nil : median(c.cpuSeconds))),
+          ("kernelSeconds", .num(kernelSeconds)),
+          ("kernelRatio", .num(kernelRatio)),
+          ("kernelMonths", .int(kc.months)), ("kernelStates", .int(kc.states)),
+          ("kernelPerRound", .array(k.series.seconds.map { .num($0) })),
+          (
+            "kernelRatioPerRound",
+            .array(zip(c.series.seconds, k.series.seconds).map { .num($0 / $1) })
+          ),
+          (
+            "kernelNote",
+            .string(
+              "kernelSeconds: the engine's BLAS FlowKernel alone (capacity \(kernelTile)) on the default \(kc.states)-state model, the same \(paths) paths through the same \(kc.months) months (12 × the scenario's \(kc.years) years), tiles of \(kernelTile) handed out from a shared counter to \(workers) workers with one BLAS thread each, fixed random per-path inputs, no output kept; timed in the same rounds, right after the run; kernelRatio is the median of per-round seconds ÷ kernelSeconds"
+            )
+          ),
           (
             "command",
-            .string("buig run scenarios/\(scenario).json --paths \(paths) --quiet --format json")
+            .string(
+              "buig run scenarios/\(scenario).json --paths \(paths) --threads 2 --quiet --format json"
+            )
           ),
         ] + c.series.json))
     if smoke { continue }
@@ -815,7 +864,7 @@ func run() throws -> (json: JSON, summary: [String]) {
       "suite",
       .object([
         ("smoke", .bool(smoke)), ("rounds", .int(options.reps)), ("workers", .int(workers)),
-        ("tile", .int(MonteCarlo.tile)),
+        ("tile", .int(kernelTile)),
         (
           "method",
           .string(
