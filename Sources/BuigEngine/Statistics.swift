@@ -119,6 +119,15 @@ public struct Summary: Equatable, Sendable {
       return
     }
     let (q, i) = Self.ranks(n)
+    // A series with no spread (a cost fixed in advance, a budget already set) has its one
+    // value as every order statistic; only a pass that sees every value equal says so.
+    if m.sd == 0, let first = values.first, values.allSatisfy({ $0 == first }) {
+      quantiles = q.map { _ in first }
+      intervals = i.map { _ in (first, first) }
+      min = first
+      max = first
+      return
+    }
     let wanted = [0, n - 1] + q + i.flatMap { [$0.0, $0.1] }
     let order = OrderStatistics(values, ranks: wanted)
     quantiles = q.map { order[$0] }
