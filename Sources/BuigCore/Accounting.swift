@@ -153,12 +153,14 @@ public struct YearAccounting<T: RuleScalar>: Sendable {
     let result0 = budget - baselineSpending
     var c = T.zero
     var c0 = T.zero
-    if let schedule = schedules[k] {
-      let n = schedule.priorYearsNeeded
-      c = schedule.compensation(
-        deficit: -result, budget: budget, priors: priors(k, n, ledger.with))
-      c0 = schedule.compensation(
-        deficit: -result0, budget: budget, priors: priors(k, n, ledger.without))
+    // In place (`schedules[k]?.…`), so that the schedule is not copied per path.
+    if let n = schedules[k]?.priorYearsNeeded {
+      c =
+        schedules[k]?.compensation(
+          deficit: -result, budget: budget, priors: priors(k, n, ledger.with)) ?? .zero
+      c0 =
+        schedules[k]?.compensation(
+          deficit: -result0, budget: budget, priors: priors(k, n, ledger.without)) ?? .zero
     }
     ledger.with[lookback + k] = result
     ledger.without[lookback + k] = result0

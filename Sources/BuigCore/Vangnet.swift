@@ -151,13 +151,15 @@ public struct VangnetSchedule<T: RuleScalar>: Sendable {
   public func compensation(deficit: T, budget: T, priors: ArraySlice<T>?) -> T {
     var best = T.zero
     let result = T.zero - deficit
-    for r in regimes {
-      if let c = r.condition, let priors,
-        !c.met(result: result, budget: budget, priors: priors.suffix(r.priorYears))
+    // By index, so that no regime (and its bands) is copied per call.
+    for i in regimes.indices {
+      if let priors, regimes[i].condition != nil,
+        !regimes[i].condition!.met(
+          result: result, budget: budget, priors: priors.suffix(regimes[i].priorYears))
       {
         continue
       }
-      let v = r.bands.compensation(deficit: deficit, budget: budget)
+      let v = regimes[i].bands.compensation(deficit: deficit, budget: budget)
       if v > best { best = v }
     }
     return best

@@ -33,6 +33,8 @@ struct PathEvaluator {
     let fixed: [(cost: Double, yield: Double?, households: Double)]
     /// Per intervention, the indices of its uncertain fields.
     let fields: [(success: Int?, saving: Int?, retention: Int?, deadweight: Int?, yield: Int?)]
+    /// (1 + g)^(y+1) per year offset y: the deterministic path's macrobudget growth.
+    let expectedGrowth: [Double]
     /// The indices of the global uncertain inputs.
     let netPrice: Int?
     let macrobudgetGrowth: Int?
@@ -72,6 +74,7 @@ struct PathEvaluator {
         }
         return (f(.successRate), f(.savingPerSuccess), f(.retention), f(.deadweight), f(.yield))
       }
+      expectedGrowth = years.indices.map { pow(1 + economy.macrobudgetGrowth, Double($0 + 1)) }
       netPrice = sampler.index(of: .netPrice)
       macrobudgetGrowth = sampler.index(of: .macrobudgetGrowth)
       columns = Columns(layout)
@@ -138,7 +141,7 @@ struct PathEvaluator {
     for y in 0..<model.years.count {
       let cPrev = y > 0 ? d.economy[y - 1] : 0
       let forecast = national * (1 + g + e.nationalCaseloadElasticity * e.persistence * cPrev)
-      macro[y] = forecast / pow(1 + g0, Double(y + 1))
+      macro[y] = forecast / model.expectedGrowth[y]
       national *= 1 + g + e.nationalCaseloadElasticity * d.economy[y]
     }
   }
