@@ -204,6 +204,10 @@ public final class MonteCarlo: Sendable {
     var evaluator: PathEvaluator
     var input: FlowTileInput
     var draws: TileDraws
+    /// The tile's values, series-major with `MonteCarlo.tile` values per series, copied to the
+    /// run's storage a series at a time (contiguous runs instead of one scattered write per
+    /// series and path).
+    var tileValues: [Double]
 
     init(_ mc: MonteCarlo, kernel kind: KernelKind) {
       self.mc = mc
@@ -211,6 +215,7 @@ public final class MonteCarlo: Sendable {
       evaluator = PathEvaluator(mc.evaluatorModel)
       input = FlowTileInput(paths: MonteCarlo.tile, years: mc.years.count)
       draws = mc.sampler.buffer(paths: MonteCarlo.tile)
+      tileValues = Array(repeating: 0, count: mc.layout.count * MonteCarlo.tile)
     }
 
     /// Draws the tile's inputs, steps its caseload through all months, and evaluates its paths.
@@ -239,18 +244,26 @@ public final class MonteCarlo: Sendable {
       }
       let chain = kernel.run(input)
       let k = draws.inputs
-      chain.onBenefit.withUnsafeBufferPointer { ob in
-        chain.priced.withUnsafeBufferPointer { pr in
-          draws.values.withUnsafeBufferPointer { v in
-            draws.economy.withUnsafeBufferPointer { e in
-              for (p, path) in paths.enumerated() {
-                evaluator.evaluate(
-                  PathDraws(values: v.baseAddress! + p * k, economy: e.baseAddress! + p * ny),
-                  onBenefit: ob.baseAddress! + p * ny, priced: pr.baseAddress! + p * ny,
-                  out: out.pointer.baseAddress!, column: path - base, stride: stride)
+      let width = MonteCarlo.tile
+      tileValues.withUnsafeMutableBufferPointer { tv in
+        chain.onBenefit.withUnsafeBufferPointer { ob in
+          chain.priced.withUnsafeBufferPointer { pr in
+            draws.values.withUnsafeBufferPointer { v in
+              draws.economy.withUnsafeBufferPointer { e in
+                for p in 0..<t {
+                  evaluator.evaluate(
+                    PathDraws(values: v.baseAddress! + p * k, economy: e.baseAddress! + p * ny),
+                    onBenefit: ob.baseAddress! + p * ny, priced: pr.baseAddress! + p * ny,
+                    out: tv.baseAddress!, column: p, stride: width)
+                }
               }
             }
           }
+        }
+        let first = paths.lowerBound - base
+        for c in 0..<mc.layout.count {
+          (out.pointer.baseAddress! + c * stride + first).update(
+            from: tv.baseAddress! + c * width, count: t)
         }
       }
     }
