@@ -139,8 +139,7 @@ public struct Summary: Equatable, Sendable {
 
 /// Selected order statistics of values: the k-th smallest for each requested rank k.
 ///
-/// For large inputs, one pass finds them: a sample (the first m values; the paths are
-/// independent and identically drawn) is sorted,
+/// For large inputs, one pass finds them: a systematic sample (every n/m-th value) is sorted,
 /// each cluster of ranks gets the sample values a safe margin (4 binomial standard deviations
 /// of the sample rank, plus 2) below and above it as cuts, and one pass counts the values in
 /// each zone the cuts make (below the first cut, equal to a cut, between two cuts, above the
@@ -187,9 +186,10 @@ public struct OrderStatistics: Sendable {
   static func bracketed(_ values: ArraySlice<Double>, _ ranks: [Int]) -> [Int: Double]? {
     let n = values.count
     let m = sampleSize
-    // The first m values: paths are independent and identically drawn, so the first m are as
-    // good a sample as any (and read in one sweep).
-    let sample = values.prefix(m).sorted()
+    // Every (n/m)-th value: a systematic sample, good for values in any order.
+    let sample: [Double] = values.withUnsafeBufferPointer { v in
+      (0..<m).map { v[$0 * n / m] }.sorted()
+    }
     // Sample-rank spans around the ranks, merged where they meet; the smallest and the largest
     // value come from the pass itself.
     var spans: [(lo: Int, hi: Int)] = []
