@@ -120,7 +120,6 @@ public struct YearAccounting<T: RuleScalar>: Sendable {
   /// `nil` when one of them is before the horizon and not given (the condition is then taken
   /// as met, as the rules say for unknown results).
   @inlinable
-  @usableFromInline
   func priors(_ k: Int, _ needed: Int, _ results: [T]) -> ArraySlice<T>? {
     guard needed > 0 else { return nil }
     let end = lookback + k

@@ -181,7 +181,7 @@ struct RunCommand: ParsableCommand {
     }
     let bar = ProgressBar(total: options.paths, quiet: monteCarlo.quiet)
     let values: PathValues
-    do {
+    do throws(MonteCarloError) {
       if let precision {
         values = try mc.run(
           until: MonteCarlo.Precision(quantity: precisionQuantity, target: precision),
@@ -190,7 +190,7 @@ struct RunCommand: ParsableCommand {
       } else {
         values = try mc.run(options, progress: { bar.update($0) })
       }
-    } catch let error as MonteCarloError {
+    } catch {
       bar.finish()
       throw InputFailure(command: "run", [error.description])
     }
