@@ -170,7 +170,7 @@ public struct Golden: Equatable, Sendable {
     let scenario = o.required("scenario", "a name")?.string()
     let sha = o.required("scenarioSha256", "a hash")?.string()
     let seed = o.required("seed", "a seed")?.int(in: Seed.range)
-    let paths = o.required("paths", "a path count")?.int(in: 0...100_000_000)
+    let paths = o.required("paths", "a path count")?.int(in: 0...PathCount.maximum)
     let engine = o.required("engine", "an engine version")?.string()
     let core = o.required("blasCore", "a core type")?.string()
     var values: [CheckedValue] = []

@@ -13,3 +13,10 @@ public enum Seed {
     value <= UInt64(range.upperBound) ? value : nil
   }
 }
+
+/// The number of Monte Carlo paths a scenario (`monteCarlo.paths`, at least 1) and a golden (0:
+/// expected values only) may name: one limit for both.
+public enum PathCount {
+  /// The most paths a file may name.
+  public static let maximum = 100_000_000
+}

@@ -18,7 +18,6 @@ struct PathEvaluator {
   /// What all evaluators share.
   struct Model: Sendable {
     let years: [Int]
-    let layout: SeriesLayout
     let accounting: YearAccounting<Double>
     let economy: EconomyModel
     let calibratedOnBenefit: [Double]
@@ -31,6 +30,9 @@ struct PathEvaluator {
     /// Per intervention and year offset (`[i · Y + k]`): a scheduled intervention's cost, yield
     /// (`nil` p.m.) and households off benefit.
     let fixed: [(cost: Double, yield: Double?, households: Double)]
+    /// Per intervention: whether its yield is quantified in every year (mechanistic ones
+    /// always; a scheduled one unless a year is p.m.). A fact of the scenario, not of a path.
+    let quantified: [Bool]
     /// Per intervention, the indices of its uncertain fields.
     let fields: [(success: Int?, saving: Int?, retention: Int?, deadweight: Int?, yield: Int?)]
     /// (1 + g)^(y+1) per year offset y: the deterministic path's macrobudget growth.
@@ -51,7 +53,6 @@ struct PathEvaluator {
       interventions: [Intervention], sampler: InputSampler
     ) {
       self.years = years
-      self.layout = layout
       self.accounting = accounting
       self.economy = economy
       calibratedOnBenefit = calibration.onBenefit
@@ -67,6 +68,10 @@ struct PathEvaluator {
           let e = i.effect(in: y)
           return (e.cost.doubleValue, e.yield.map(\.doubleValue), e.caseloadEffect.doubleValue)
         }
+      }
+      quantified = interventions.map { i in
+        if case .mechanistic = i.kind { return true }
+        return years.allSatisfy { i.effect(in: $0).yield != nil }
       }
       fields = interventions.map { i in
         func f(_ field: UncertaintyTarget.InterventionField) -> Int? {
@@ -114,7 +119,6 @@ struct PathEvaluator {
   var yields: [Double]
   var costs: [Double]
   var households: [Double]
-  var quantified: [Bool]
   var macro: [Double]
   var ledger: YearAccounting<Double>.Ledger
 
@@ -125,7 +129,6 @@ struct PathEvaluator {
     yields = Array(repeating: 0, count: n)
     costs = Array(repeating: 0, count: n)
     households = Array(repeating: 0, count: n)
-    quantified = Array(repeating: true, count: model.mechanistic.count)
     macro = Array(repeating: 0, count: model.years.count)
     ledger = model.accounting.ledger()
   }
@@ -169,13 +172,11 @@ struct PathEvaluator {
           costs[i * ny + k] = r.cost
           households[i * ny + k] = r.households
         }
-        quantified[i] = true
       } else {
         let mult = d.value(f.yield, or: 1)
-        quantified[i] = true
         for k in 0..<ny {
           let e = model.fixed[i * ny + k]
-          if let y = e.yield { yields[i * ny + k] = y * mult } else { quantified[i] = false }
+          yields[i * ny + k] = (e.yield ?? 0) * mult
           costs[i * ny + k] = e.cost
           households[i * ny + k] = e.households
         }
@@ -227,10 +228,10 @@ struct PathEvaluator {
       // Every column of the layout is written for every path: an intervention whose yield is
       // p.m. in a year of this path gets NaN (its statistics are then left out).
       for i in 0..<count where model.yieldColumn[i * ny + k] >= 0 {
-        let y = quantified[i] ? yields[i * ny + k] : .nan
+        let y = model.quantified[i] ? yields[i * ny + k] : .nan
         out[model.yieldColumn[i * ny + k] * stride + column] = y
         out[model.effectColumn[i * ny + k] * stride + column] =
-          quantified[i] ? a.shareAfterVangnet(yield: y, of: yieldTotal) : .nan
+          model.quantified[i] ? a.shareAfterVangnet(yield: y, of: yieldTotal) : .nan
       }
     }
   }

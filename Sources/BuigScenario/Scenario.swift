@@ -206,7 +206,7 @@ final class ScenarioReader {
     let seed = o.optional("seed")?.int(in: Seed.range).map { UInt64($0) } ?? Seed.default
     var mc = MonteCarloSettings()
     if let m = o.optional("monteCarlo"), let mo = m.object(keys: ["paths", "netBurdenLimit"]) {
-      mc.paths = mo.optional("paths")?.int(in: 1...100_000_000) ?? mc.paths
+      mc.paths = mo.optional("paths")?.int(in: 1...PathCount.maximum) ?? mc.paths
       mc.netBurdenLimit = mo.optional("netBurdenLimit")?.sourcedNumber(trail: trail)?.decimal(
         in: Self.signedMoney, unit: "EUR"
       ).map { Money($0) }
