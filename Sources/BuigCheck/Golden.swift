@@ -83,11 +83,13 @@ public struct Golden: Equatable, Sendable {
         out.append(
           CheckedValue(
             quantity: q.rawValue, year: y.year, statistic: "mean", value: s.mean, se: s.se))
-        for (i, name) in [(0, "p5"), (2, "p50"), (4, "p95")] {
-          let se = (s.intervals[i].high - s.intervals[i].low) / (2 * 1.96)
+        for level in [0.05, 0.5, 0.95] {
+          let interval = s.interval(level)!
+          let se = (interval.high - interval.low) / (2 * 1.96)
           out.append(
             CheckedValue(
-              quantity: q.rawValue, year: y.year, statistic: name, value: s.quantiles[i], se: se))
+              quantity: q.rawValue, year: y.year, statistic: Summary.name(level),
+              value: s.quantile(level)!, se: se))
         }
       }
       if let d = summary?.deficitAboveThreshold[y.year] {

@@ -108,32 +108,6 @@ public struct InterventionOutcome: Sendable {
   public var years: [InterventionYearOutcome]
 }
 
-/// An intervention's totals over the horizon (EUR).
-public struct InterventionTotal: Equatable, Sendable {
-  /// Σ cost.
-  public var cost: Money
-  /// Σ yield; `nil` for p.m.
-  public var yield: Money?
-  /// Σ effect after the vangnet; `nil` for p.m.
-  public var effectAfterVangnet: Money?
-  /// Σ effect after the vangnet − Σ cost: what the intervention saves the general funds, net
-  /// of what it costs; `nil` for p.m.
-  public var netAfterVangnet: Money?
-}
-
-extension InterventionOutcome {
-  /// The totals over the horizon.
-  public var total: InterventionTotal {
-    let cost = years.reduce(Money.zero) { $0 + $1.cost }
-    let pm = intervention.isPM
-    let yield: Money? = pm ? nil : years.reduce(Money.zero) { $0 + ($1.yield ?? .zero) }
-    let after: Money? =
-      pm ? nil : years.reduce(Money.zero) { $0 + ($1.effectAfterVangnet ?? .zero) }
-    return InterventionTotal(
-      cost: cost, yield: yield, effectAfterVangnet: after, netAfterVangnet: after.map { $0 - cost })
-  }
-}
-
 /// The deterministic meerjarenbeeld.
 public struct Projection: Sendable {
   /// Per year.

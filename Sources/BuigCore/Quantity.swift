@@ -4,8 +4,8 @@ import Foundation
 /// engine, the statistics, the goldens and every renderer share.
 ///
 /// The first eight (`reported`) are the rows of the meerjarenbeeld in output order; the
-/// baseline's net burden and the two per-intervention quantities are series of the Monte
-/// Carlo engine that the package's effect is read from.
+/// baseline's net burden and the three per-intervention quantities are series of the Monte
+/// Carlo engine that the package's and each intervention's worth are read from.
 public enum Quantity: String, CaseIterable, Sendable {
   /// The municipality's BUIG budget B (EUR).
   case budget
@@ -30,6 +30,8 @@ public enum Quantity: String, CaseIterable, Sendable {
   /// One intervention's effect on the net burden after the vangnet (EUR; positive = lower
   /// burden): its share of the package's change in R + C, in proportion to its yield.
   case effectAfterVangnet
+  /// One intervention's cost (EUR).
+  case cost
 
   /// The meerjarenbeeld's quantities, in output order.
   public static let reported: [Quantity] = [
@@ -41,10 +43,10 @@ public enum Quantity: String, CaseIterable, Sendable {
   public static let yearly: [Quantity] = reported + [.baselineNetBurden]
 
   /// The quantities of one intervention (one value per intervention and year).
-  public static let perIntervention: [Quantity] = [.yield, .effectAfterVangnet]
+  public static let perIntervention: [Quantity] = [.yield, .effectAfterVangnet, .cost]
 
   /// Whether the quantity belongs to one intervention.
-  public var isPerIntervention: Bool { self == .yield || self == .effectAfterVangnet }
+  public var isPerIntervention: Bool { Quantity.perIntervention.contains(self) }
 
   /// `EUR` or `households`.
   public var unit: String { self == .caseload ? "households" : "EUR" }
@@ -64,7 +66,7 @@ extension ProjectionYear {
     case .interventionCost: interventionCost.euros
     case .interventionYield: interventionYield.euros
     case .baselineNetBurden: baseline.netBurden.euros
-    case .yield, .effectAfterVangnet:
+    case .yield, .effectAfterVangnet, .cost:
       preconditionFailure("\(q) belongs to one intervention: read InterventionYearOutcome")
     }
   }

@@ -25,7 +25,8 @@ extension RuleTable {
   public static func decode(_ r: JSONReader) -> RuleTable? {
     guard
       let o = r.object(keys: [
-        "$schema", "ruleTableVersion", "title", "units", "confidenceScale", "missing", "years",
+        "$schema", "ruleTableVersion", "title", "units", "confidenceScale", "discountRate",
+        "missing", "years",
       ])
     else { return nil }
     defer { o.finish() }
@@ -33,6 +34,21 @@ extension RuleTable {
     let title = o.optional("title")?.string() ?? "Rule overrides"
     let units = o.optional("units")?.string() ?? ""
     let scale = o.optional("confidenceScale")?.string() ?? ""
+    var discount: DiscountRate?
+    if let d = o.optional("discountRate")?.object(keys: [
+      "percent", "validFrom", "source", "confidence", "note",
+    ]) {
+      let percent = d.required("percent", "the rate in percent per year, from -5 to 20")?.decimal(
+        in: -5...20)
+      let from = d.optional("validFrom")?.int(in: 1900...2200)
+      let source = d.required("source", "where the rate is set")?.string(nonEmpty: true)
+      _ = d.optional("confidence")?.string(allowed: ["high", "medium", "low"])
+      let note = d.optional("note")?.string()
+      d.finish()
+      if let percent, let source {
+        discount = DiscountRate(rate: percent / 100, validFrom: from, source: source, note: note)
+      }
+    }
     var missing: [MissingRule] = []
     for m in o.optional("missing")?.array() ?? [] {
       guard let mo = m.object(keys: ["year", "part", "reason"]) else { continue }
@@ -92,7 +108,8 @@ extension RuleTable {
       }
     }
     return RuleTable(
-      title: title, units: units, confidenceScale: scale, years: years, missing: missing)
+      title: title, units: units, confidenceScale: scale, years: years, missing: missing,
+      discountRate: discount)
   }
 
   private static func confidence(_ o: ObjectReader, required: Bool = true) -> Confidence? {

@@ -286,6 +286,27 @@ public struct YearRule: Equatable, Sendable {
   }
 }
 
+/// The discount rate for social cost-benefit analysis, with its source: the rate a net present
+/// value is computed at unless the user gives one.
+public struct DiscountRate: Equatable, Sendable {
+  /// The rate as a fraction per year (0.0225 for 2.25%).
+  public var rate: Decimal
+  /// The first year it is in force.
+  public var validFrom: Int?
+  /// Where it is set.
+  public var source: String
+  /// What kind of rate it is, in words.
+  public var note: String?
+
+  /// A rate.
+  public init(rate: Decimal, validFrom: Int? = nil, source: String, note: String? = nil) {
+    self.rate = rate
+    self.validFrom = validFrom
+    self.source = source
+    self.note = note
+  }
+}
+
 /// A year (and part) the rule table leaves out, with the reason.
 public struct MissingRule: Equatable, Sendable {
   /// The year.
@@ -316,17 +337,20 @@ public struct RuleTable: Equatable, Sendable {
   public var years: [Int: YearRule]
   /// Years or parts left out, with reasons.
   public var missing: [MissingRule]
+  /// The discount rate for social cost-benefit analysis, when the table gives one.
+  public var discountRate: DiscountRate?
 
   /// A table.
   public init(
     title: String, units: String, confidenceScale: String, years: [Int: YearRule],
-    missing: [MissingRule]
+    missing: [MissingRule], discountRate: DiscountRate? = nil
   ) {
     self.title = title
     self.units = units
     self.confidenceScale = confidenceScale
     self.years = years
     self.missing = missing
+    self.discountRate = discountRate
   }
 
   /// The years that have an entry, ascending.
@@ -354,6 +378,7 @@ public struct RuleTable: Equatable, Sendable {
   /// section here; sections it leaves out stay. Years only in `overrides` are added.
   public func merging(_ overrides: RuleTable) -> RuleTable {
     var out = self
+    if let d = overrides.discountRate { out.discountRate = d }
     for (year, o) in overrides.years {
       var base = out.years[year] ?? YearRule(year: year)
       if let m = o.macrobudget { base.macrobudget = m }

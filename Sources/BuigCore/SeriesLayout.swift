@@ -3,8 +3,9 @@
 /// goldens, renderers, comparisons) reads through it, so no code depends on the order.
 ///
 /// Order: for each quantity of `Quantity.yearly`, one column per year; then, for each
-/// intervention whose yield is quantified, one column per year of `.yield` and then of
-/// `.effectAfterVangnet`. A p.m. intervention has no columns.
+/// intervention whose yield is quantified, one column per year of each quantity of
+/// `Quantity.perIntervention` (`.yield`, `.effectAfterVangnet`, `.cost`). A p.m. intervention
+/// has no columns (its cost is fixed in advance).
 public struct SeriesLayout: Equatable, Sendable {
   /// The horizon.
   public let years: [Int]
@@ -45,9 +46,10 @@ public struct SeriesLayout: Equatable, Sendable {
   @inlinable
   public func column(_ q: Quantity, yearIndex k: Int, intervention i: Int? = nil) -> Int? {
     switch q {
-    case .yield, .effectAfterVangnet:
+    case .yield, .effectAfterVangnet, .cost:
       guard let i, let base = interventionBase[i] else { return nil }
-      return base + (q == .yield ? 0 : years.count) + k
+      let offset = q == .yield ? 0 : q == .effectAfterVangnet ? 1 : 2
+      return base + offset * years.count + k
     default:
       precondition(i == nil, "\(q) is not a quantity of one intervention")
       return Quantity.yearly.firstIndex(of: q)! * years.count + k

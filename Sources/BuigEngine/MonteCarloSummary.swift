@@ -21,6 +21,9 @@ public struct MonteCarloSummary: Sendable {
   public var deficitAboveThreshold: [Int: (threshold: Double, exceedance: Exceedance)]
   /// Per year: the probability that the net burden exceeds the scenario's limit.
   public var netBurdenAbove: [Int: (limit: Double, exceedance: Exceedance)]
+  /// The horizon's totals: the cumulative net burden and the worth of the package and of each
+  /// intervention.
+  public var horizon: HorizonStatistics
 
   /// The statistics of a quantity in a year (of intervention i when the quantity belongs to
   /// one); `nil` when the run has no such series or it has missing values.
@@ -28,8 +31,13 @@ public struct MonteCarloSummary: Sendable {
     layout.column(q, year: year, intervention: i).flatMap { columns[$0] }
   }
 
-  /// Computes the statistics of `values` (all paths of a run).
-  public init(_ mc: MonteCarlo, _ values: PathValues, netBurdenLimit: Double?) {
+  /// Computes the statistics of `values` (all paths of a run): per year, and over the horizon
+  /// with net present values at `discountRate` (fraction per year) and the probability that
+  /// the cumulative net burden exceeds `reserve` (EUR), when given.
+  public init(
+    _ mc: MonteCarlo, _ values: PathValues, netBurdenLimit: Double?, discountRate: Double,
+    reserve: Double? = nil
+  ) {
     paths = values.count
     layout = values.layout
     // Each series is summarized on its own, in parallel; the result does not depend on the
@@ -39,12 +47,18 @@ public struct MonteCarloSummary: Sendable {
     results.initialize(repeating: nil)
     defer { results.deallocate() }
     let shared = SummarySlots(pointer: results)
+    // The net burden's columns carry the reserve levels (weerstandsvermogen).
+    let theLayout = layout
+    let reserveColumns = Set(
+      theLayout.years.indices.map { theLayout.column(.netBurden, yearIndex: $0)! })
     DispatchQueue.concurrentPerform(iterations: count) { k in
       let v = values.column(k)
       // A NaN among the values (a p.m. yield) makes the mean NaN: no statistics then.
       let moments = Moments(v)
       guard !moments.mean.isNaN else { return }
-      shared.pointer[k] = Summary(v, moments: moments)
+      shared.pointer[k] = Summary(
+        v, moments: moments,
+        levels: reserveColumns.contains(k) ? Summary.reserveLevels : Summary.levels)
     }
     columns = Array(results)
     var deficit: [Int: (Double, Exceedance)] = [:]
@@ -66,5 +80,6 @@ public struct MonteCarloSummary: Sendable {
     }
     deficitAboveThreshold = deficit.mapValues { ($0.0, $0.1) }
     netBurdenAbove = burden.mapValues { ($0.0, $0.1) }
+    horizon = HorizonStatistics(values, discountRate: discountRate, reserve: reserve)
   }
 }

@@ -42,10 +42,11 @@ struct PathEvaluator {
     let macrobudgetGrowth: Int?
     /// The columns of the yearly quantities, per year offset.
     let columns: Columns
-    /// Per intervention and year offset (`[i · Y + k]`): the columns of its yield and its
-    /// effect after the vangnet; −1 for a p.m. intervention.
+    /// Per intervention and year offset (`[i · Y + k]`): the columns of its yield, its effect
+    /// after the vangnet and its cost; −1 for a p.m. intervention.
     let yieldColumn: [Int]
     let effectColumn: [Int]
+    let costColumn: [Int]
 
     init(
       years: [Int], layout: SeriesLayout, accounting: YearAccounting<Double>,
@@ -90,6 +91,7 @@ struct PathEvaluator {
       }
       yieldColumn = c(.yield)
       effectColumn = c(.effectAfterVangnet)
+      costColumn = c(.cost)
     }
   }
 
@@ -232,6 +234,7 @@ struct PathEvaluator {
         out[model.yieldColumn[i * ny + k] * stride + column] = y
         out[model.effectColumn[i * ny + k] * stride + column] =
           model.quantified[i] ? a.shareAfterVangnet(yield: y, of: yieldTotal) : .nan
+        out[model.costColumn[i * ny + k] * stride + column] = costs[i * ny + k]
       }
     }
   }

@@ -46,8 +46,19 @@ public struct Moments: Equatable, Sendable {
 /// Summary statistics of one quantity over the paths, computed from all path values in path
 /// order, so that the same values always give the same bits, however the run was split.
 public struct Summary: Equatable, Sendable {
-  /// The probabilities of the reported quantiles.
+  /// The probabilities of the quantiles every quantity reports.
   public static let levels: [Double] = [0.05, 0.25, 0.50, 0.75, 0.95]
+  /// The probabilities a reserve is read at (weerstandsvermogen): the reported levels and the
+  /// certainty levels 80, 90 and 99% (75 and 95% are among the reported ones).
+  public static let reserveLevels: [Double] = [0.05, 0.25, 0.50, 0.75, 0.80, 0.90, 0.95, 0.99]
+
+  /// The name of a level in outputs: `p5`, `p50`, `p99`.
+  public static func name(_ level: Double) -> String {
+    "p" + String(Int((level * 100).rounded()))
+  }
+
+  /// The probabilities of this summary's quantiles, ascending.
+  public var levels: [Double]
 
   /// Number of paths n.
   public var count: Int
@@ -70,7 +81,7 @@ public struct Summary: Equatable, Sendable {
 
   /// Equality of all fields.
   public static func == (a: Summary, b: Summary) -> Bool {
-    a.count == b.count && a.mean == b.mean && a.sd == b.sd && a.se == b.se
+    a.levels == b.levels && a.count == b.count && a.mean == b.mean && a.sd == b.sd && a.se == b.se
       && a.quantiles == b.quantiles
       && a.intervals.map(\.low) == b.intervals.map(\.low)
       && a.intervals.map(\.high) == b.intervals.map(\.high)
@@ -79,7 +90,7 @@ public struct Summary: Equatable, Sendable {
 
   /// The 0-based ranks of the order statistics a summary of n values reports: min, the
   /// quantiles, the interval ends, max.
-  static func ranks(_ n: Int) -> (quantiles: [Int], intervals: [(Int, Int)]) {
+  static func ranks(_ n: Int, levels: [Double]) -> (quantiles: [Int], intervals: [(Int, Int)]) {
     let q = levels.map { p in Swift.min(n - 1, Swift.max(0, Int((p * Double(n)).rounded(.up)) - 1))
     }
     let i = levels.map { p -> (Int, Int) in
@@ -92,33 +103,36 @@ public struct Summary: Equatable, Sendable {
     return (q, i)
   }
 
-  /// Summarizes values (in path order).
-  public init(_ values: [Double]) { self.init(values[...]) }
+  /// Summarizes values (in path order), with quantiles at `levels`.
+  public init(_ values: [Double], levels: [Double] = Summary.levels) {
+    self.init(values[...], levels: levels)
+  }
 
   /// Summarizes values (in path order). The order statistics come from a copy partitioned
   /// around the ranks needed (`OrderStatistics`), not from a full sort; they are the same
   /// values a sort would give.
   ///
   /// - Complexity: O(n·log r) for r ranks (17), against O(n·log n) for a sort.
-  public init(_ values: ArraySlice<Double>) {
-    self.init(values, moments: Moments(values))
+  public init(_ values: ArraySlice<Double>, levels: [Double] = Summary.levels) {
+    self.init(values, moments: Moments(values), levels: levels)
   }
 
   /// Summarizes values whose moments are known.
-  init(_ values: ArraySlice<Double>, moments m: Moments) {
+  init(_ values: ArraySlice<Double>, moments m: Moments, levels: [Double] = Summary.levels) {
     let n = values.count
+    self.levels = levels
     count = n
     mean = m.mean
     sd = m.sd
     se = m.se
     guard n > 0 else {
-      quantiles = Self.levels.map { _ in .nan }
-      intervals = Self.levels.map { _ in (.nan, .nan) }
+      quantiles = levels.map { _ in .nan }
+      intervals = levels.map { _ in (.nan, .nan) }
       min = .nan
       max = .nan
       return
     }
-    let (q, i) = Self.ranks(n)
+    let (q, i) = Self.ranks(n, levels: levels)
     // A series with no spread (a cost fixed in advance, a budget already set) has its one
     // value as every order statistic; only a pass that sees every value equal says so.
     if m.sd == 0, let first = values.first, values.allSatisfy({ $0 == first }) {
@@ -134,6 +148,18 @@ public struct Summary: Equatable, Sendable {
     intervals = i.map { (order[$0.0], order[$0.1]) }
     min = order[0]
     max = order[n - 1]
+  }
+}
+
+extension Summary {
+  /// The quantile at `level` (one of `levels`), or `nil`.
+  public func quantile(_ level: Double) -> Double? {
+    levels.firstIndex(of: level).map { quantiles[$0] }
+  }
+
+  /// The 95% interval of the quantile at `level` (one of `levels`), or `nil`.
+  public func interval(_ level: Double) -> (low: Double, high: Double)? {
+    levels.firstIndex(of: level).map { intervals[$0] }
   }
 }
 

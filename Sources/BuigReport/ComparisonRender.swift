@@ -92,8 +92,8 @@ public enum ComparisonRender {
       let p = c.variantBetter[y].map { MonteCarloInfo.fixed($0.probability * 100, 1) + "%" } ?? ""
       t.add([
         String(y), k(i.base.mean), k(i.variant.mean), k(i.difference.mean), k(i.difference.se),
-        k(i.difference.quantiles[0]),
-        k(i.difference.quantiles[4]), p,
+        k(i.difference.quantile(0.05)!),
+        k(i.difference.quantile(0.95)!), p,
       ])
     }
     out.append(t.render())

@@ -46,13 +46,17 @@ public struct MonteCarloInfo: Sendable {
     v.isFinite ? .number(fixed(v, decimals)) : .null
   }
 
-  /// `mean`, `se`, `sd`, `p5` … `p95`, `intervals`, to the cent.
-  public static func statistics(_ s: Summary) -> [(key: String, value: JSONValue)] {
+  /// `mean`, `se`, `sd`, the quantiles (`p5` … `p95`, and `p80`, `p90`, `p99` where the summary
+  /// has them), `intervals`, to `decimals` decimals (the cent by default).
+  public static func statistics(_ s: Summary, decimals: Int = 2) -> [(
+    key: String, value: JSONValue
+  )] {
     var out: [(key: String, value: JSONValue)] = [
-      ("mean", number(s.mean, 2)), ("se", number(s.se, 2)), ("sd", number(s.sd, 2)),
+      ("mean", number(s.mean, decimals)), ("se", number(s.se, decimals)),
+      ("sd", number(s.sd, decimals)),
     ]
-    let names = ["p5", "p25", "p50", "p75", "p95"]
-    for (i, n) in names.enumerated() { out.append((n, number(s.quantiles[i], 2))) }
+    let names = s.levels.map(Summary.name)
+    for (i, n) in names.enumerated() { out.append((n, number(s.quantiles[i], decimals))) }
     out.append(
       (
         "intervals",
@@ -61,8 +65,8 @@ public struct MonteCarloInfo: Sendable {
             (
               n,
               .object([
-                ("low", number(s.intervals[i].low, 2)),
-                ("high", number(s.intervals[i].high, 2)),
+                ("low", number(s.intervals[i].low, decimals)),
+                ("high", number(s.intervals[i].high, decimals)),
               ])
             )
           })
@@ -110,7 +114,7 @@ public struct MonteCarloInfo: Sendable {
         guard let s = summary[q, year: y] else { continue }
         let stats: [(String, Double)] =
           [("mean", s.mean), ("se", s.se)]
-          + zip(["p5", "p25", "p50", "p75", "p95"], s.quantiles).map { ($0, $1) }
+          + zip(s.levels.map(Summary.name), s.quantiles).map { ($0, $1) }
         for (name, v) in stats {
           rows.append([scenario, String(y), q.rawValue, "", q.unit, name, Self.fixed(v, 2)])
         }
@@ -148,7 +152,8 @@ public struct MonteCarloInfo: Sendable {
           Self.fixed($0.exceedance.probability * 100, 1) + "%"
         } ?? "no rule"
       t.add([
-        String(y), k(s.mean), k(s.se), k(s.quantiles[0]), k(s.quantiles[2]), k(s.quantiles[4]), p,
+        String(y), k(s.mean), k(s.se), k(s.quantile(0.05)!), k(s.quantile(0.5)!),
+        k(s.quantile(0.95)!), p,
       ])
     }
     out.append(t.render())
@@ -157,7 +162,9 @@ public struct MonteCarloInfo: Sendable {
       alignments: [.left, .right, .right, .right, .right])
     for y in years {
       guard let s = summary[.interventionYield, year: y] else { continue }
-      u.add([String(y), k(s.mean), k(s.quantiles[0]), k(s.quantiles[2]), k(s.quantiles[4])])
+      u.add([
+        String(y), k(s.mean), k(s.quantile(0.05)!), k(s.quantile(0.5)!), k(s.quantile(0.95)!),
+      ])
     }
     out.append("")
     out.append(u.render())

@@ -18,6 +18,7 @@ extension Quantity {
     case .baselineNetBurden: "baseline net burden"
     case .yield: "yield"
     case .effectAfterVangnet: "after vangnet"
+    case .cost: "cost"
     }
   }
 }
@@ -85,7 +86,8 @@ public enum RunRender {
   /// The run as JSON (docs/output-format.md); with `mc`, every quantity also carries the Monte
   /// Carlo statistics.
   public static func json(
-    _ s: Scenario, _ p: Projection, identity: RunIdentity, mc: MonteCarloInfo? = nil
+    _ s: Scenario, _ p: Projection, identity: RunIdentity, discount: DiscountSetting,
+    mc: MonteCarloInfo? = nil
   ) -> JSONValue {
     var years: [JSONValue] = []
     for y in p.years {
@@ -214,16 +216,14 @@ public enum RunRender {
               return .object(ym)
             })
         ))
-      let total = io.total
       m.append(
         (
           "total",
-          .object([
-            ("cost", Format.json(total.cost)), ("yield", Format.json(total.yield)),
-            ("effectAfterVangnet", Format.json(total.effectAfterVangnet)),
-            ("netAfterVangnet", Format.json(total.netAfterVangnet)),
-          ])
+          totalJSON(p.worth(intervention: index, rate: discount.rate), years: p.years.map(\.year))
         ))
+      if let stats = mc?.summary.horizon.interventions[index] {
+        m.append(("totalStatistics", totalStatisticsJSON(stats)))
+      }
       return .object(m)
     }
     let attribution: [JSONValue] = p.years.map { y in
@@ -250,9 +250,12 @@ public enum RunRender {
           ("mode", .string(mc == nil ? "deterministic" : "monteCarlo")),
           ("seed", .number(String(identity.seed))),
           ("rulesOverridden", .array(s.overriddenYears.map { .int($0) })),
+          ("discountRate", discount.json),
         ])
       ),
       ("years", .array(years)),
+      ("horizon", horizonJSON(p, mc: mc)),
+      ("package", packageJSON(p, discount: discount, mc: mc)),
       ("interventions", .array(interventions)),
       ("attribution", .array(attribution)),
       ("notes", .array(s.notes.map { .string($0) })),
@@ -280,8 +283,8 @@ public enum RunRender {
   /// `scenario,year,quantity,intervention,unit,statistic,value`; values with a decimal point,
   /// rows in a fixed order, CRLF line ends (RFC 4180).
   public static func csv(
-    _ s: Scenario, _ p: Projection, identity: RunIdentity, mc: MonteCarloInfo? = nil,
-    dialect: CSVDialect = .comma
+    _ s: Scenario, _ p: Projection, identity: RunIdentity, discount: DiscountSetting,
+    mc: MonteCarloInfo? = nil, dialect: CSVDialect = .comma
   ) -> String {
     var rows: [[String]] = [
       ["scenario", "year", "quantity", "intervention", "unit", "statistic", "value"]
@@ -309,13 +312,15 @@ public enum RunRender {
         }
       }
     }
+    rows += worthCSVRows(p, scenario: identity.scenario, discount: discount, mc: mc)
     return dialect.write(rows, numericColumns: [6])
   }
 
   /// The run as text for an 80-column terminal: the meerjarenbeeld, the interventions, the
   /// attribution, notes and sources.
   public static func table(
-    _ s: Scenario, _ p: Projection, identity: RunIdentity, mc: MonteCarloInfo? = nil
+    _ s: Scenario, _ p: Projection, identity: RunIdentity, discount: DiscountSetting,
+    mc: MonteCarloInfo? = nil
   ) -> String {
     var out: [String] = []
     out.append(Format.wrap("buig \(BuigVersion.current): \(identity.scenario): \(identity.title)"))
@@ -368,6 +373,7 @@ public enum RunRender {
       Format.wrap(
         "'after vangnet' is the lower net burden: a saving inside a compensated band lowers the vangnet payment, not the burden.",
         indent: "  "))
+    out += worthTable(p, discount: discount, mc: mc)
     for block in stride(from: 0, to: p.years.count, by: 4).map({ ($0, min($0 + 4, p.years.count)) })
     {
       out.append("")

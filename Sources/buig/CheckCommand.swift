@@ -148,7 +148,8 @@ struct CheckCommand: ParsableCommand {
       do {
         summary = MonteCarloSummary(
           mc, try mc.run(options),
-          netBurdenLimit: loaded.scenario.monteCarlo.netBurdenLimit?.doubleValue)
+          netBurdenLimit: loaded.scenario.monteCarlo.netBurdenLimit?.doubleValue,
+          discountRate: loaded.scenario.rules.discountRate?.rate.doubleValue ?? 0)
       } catch {
         throw InputFailure(command: "check", [error.description])
       }

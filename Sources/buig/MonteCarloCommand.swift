@@ -185,6 +185,8 @@ struct MergeCommand: ParsableCommand {
 
   @OptionGroup var out: OutputOptions
 
+  @OptionGroup var worth: WorthOptions
+
   func validate() throws {
     if parts.isEmpty { throw ValidationError("give the partial results to merge") }
   }
@@ -230,6 +232,7 @@ struct MergeCommand: ParsableCommand {
     let mc = try makeEngine(scenario, projection: projection, seed: merged.seed, command: "merge")
     var s = scenario
     s.seed = merged.seed
+    let discount = try worth.discount(s.rules, command: "merge")
     let values: PathValues
     do {
       values = try merged.values(layout: mc.layout)
@@ -239,24 +242,30 @@ struct MergeCommand: ParsableCommand {
     let info = MonteCarloInfo(
       engine: mc,
       summary: MonteCarloSummary(
-        mc, values, netBurdenLimit: s.monteCarlo.netBurdenLimit?.doubleValue),
+        mc, values, netBurdenLimit: s.monteCarlo.netBurdenLimit?.doubleValue,
+        discountRate: discount.rate.doubleValue, reserve: worth.reserve(s)),
       kernel: KernelKind(rawValue: merged.kernel) ?? .blas, blasCore: merged.blasCore,
       warnings: warnings(of: mc))
-    try emitRun(s, projection, origin: merged.scenarioOrigin, mc: info, out, command: "merge")
+    try emitRun(
+      s, projection, origin: merged.scenarioOrigin, discount: discount, mc: info, out,
+      command: "merge")
   }
 }
 
 /// Renders a run in a format and writes it.
 func emitRun(
-  _ s: Scenario, _ p: Projection, origin: String, mc: MonteCarloInfo?, _ out: OutputOptions,
-  command: String
+  _ s: Scenario, _ p: Projection, origin: String, discount: DiscountSetting, mc: MonteCarloInfo?,
+  _ out: OutputOptions, command: String
 ) throws {
   let identity = RunIdentity(scenario: s, origin: origin)
   let text: String
   switch out.format {
-  case .table: text = RunRender.table(s, p, identity: identity, mc: mc)
-  case .json: text = JSONWriter.write(RunRender.json(s, p, identity: identity, mc: mc))
-  case .csv: text = RunRender.csv(s, p, identity: identity, mc: mc, dialect: out.dialect)
+  case .table: text = RunRender.table(s, p, identity: identity, discount: discount, mc: mc)
+  case .json:
+    text = JSONWriter.write(RunRender.json(s, p, identity: identity, discount: discount, mc: mc))
+  case .csv:
+    text = RunRender.csv(
+      s, p, identity: identity, discount: discount, mc: mc, dialect: out.dialect)
   }
   try write(text, to: out.output, command: command)
 }

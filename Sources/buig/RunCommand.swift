@@ -124,6 +124,8 @@ struct RunCommand: ParsableCommand {
   @Option(name: .customLong("precision-quantity"), help: "The quantity --precision watches.")
   var precisionQuantity: Quantity = .netBurden
 
+  @OptionGroup var worth: WorthOptions
+
   @OptionGroup var rules: RuleOptions
 
   func validate() throws {
@@ -159,6 +161,7 @@ struct RunCommand: ParsableCommand {
     var loaded = try loadScenario(file, command: "run", rules: table)
     if let seed = monteCarlo.seed { loaded.scenario.seed = seed }
     let scenario = loaded.scenario
+    let discount = try worth.discount(scenario.rules, command: "run")
     let projection: Projection
     do {
       projection = try scenario.project()
@@ -167,7 +170,14 @@ struct RunCommand: ParsableCommand {
     }
     let paths = monteCarlo.paths ?? scenario.monteCarlo.paths
     guard paths > 0 else {
-      try emitRun(scenario, projection, origin: loaded.origin, mc: nil, out, command: "run")
+      if worth.reserve != nil {
+        throw InputFailure(
+          command: "run",
+          ["--reserve: expected Monte Carlo paths to test the reserve against, found --paths 0"])
+      }
+      try emitRun(
+        scenario, projection, origin: loaded.origin, discount: discount, mc: nil, out,
+        command: "run")
       return
     }
     let mc = try makeEngine(scenario, projection: projection, seed: scenario.seed, command: "run")
@@ -210,9 +220,12 @@ struct RunCommand: ParsableCommand {
     let info = MonteCarloInfo(
       engine: mc,
       summary: MonteCarloSummary(
-        mc, values, netBurdenLimit: scenario.monteCarlo.netBurdenLimit?.doubleValue),
+        mc, values, netBurdenLimit: scenario.monteCarlo.netBurdenLimit?.doubleValue,
+        discountRate: discount.rate.doubleValue, reserve: worth.reserve(scenario)),
       kernel: options.kernel, blasCore: BLASInfo.coreName, warnings: notes)
-    try emitRun(scenario, projection, origin: loaded.origin, mc: info, out, command: "run")
+    try emitRun(
+      scenario, projection, origin: loaded.origin, discount: discount, mc: info, out,
+      command: "run")
   }
 }
 

@@ -37,7 +37,7 @@ struct OrderStatisticsTests {
     for (name, values) in Self.cases() {
       let n = values.count
       let sorted = values.sorted()
-      let (q, i) = Summary.ranks(n)
+      let (q, i) = Summary.ranks(n, levels: Summary.levels)
       let ranks = [0, n - 1] + q + i.flatMap { [$0.0, $0.1] }
       let o = OrderStatistics(values[...], ranks: ranks)
       for r in ranks { #expect(o[r] == sorted[r], "\(name): rank \(r)") }
