@@ -32,6 +32,9 @@ public enum Quantity: String, CaseIterable, Sendable {
   case effectAfterVangnet
   /// One intervention's cost (EUR).
   case cost
+  /// What the municipality pays, all in: net burden + intervention cost (EUR). Derived from
+  /// two series, not a series of its own.
+  case total
 
   /// The meerjarenbeeld's quantities, in output order.
   public static let reported: [Quantity] = [
@@ -44,6 +47,10 @@ public enum Quantity: String, CaseIterable, Sendable {
 
   /// The quantities of one intervention (one value per intervention and year).
   public static let perIntervention: [Quantity] = [.yield, .effectAfterVangnet, .cost]
+
+  /// The quantities a comparison of two packages reports per year: the meerjarenbeeld's and
+  /// the total.
+  public static let compared: [Quantity] = reported + [.total]
 
   /// Whether the quantity belongs to one intervention.
   public var isPerIntervention: Bool { Quantity.perIntervention.contains(self) }
@@ -66,6 +73,7 @@ extension ProjectionYear {
     case .interventionCost: interventionCost.euros
     case .interventionYield: interventionYield.euros
     case .baselineNetBurden: baseline.netBurden.euros
+    case .total: netBurden.euros + interventionCost.euros
     case .yield, .effectAfterVangnet, .cost:
       preconditionFailure("\(q) belongs to one intervention: read InterventionYearOutcome")
     }

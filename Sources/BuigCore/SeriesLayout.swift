@@ -40,7 +40,8 @@ public struct SeriesLayout: Equatable, Sendable {
   }
 
   /// The column of a quantity in the year at offset `k` of the horizon, for intervention `i`
-  /// when the quantity belongs to one; `nil` for a p.m. intervention.
+  /// when the quantity belongs to one; `nil` for a p.m. intervention and for `.total`, which
+  /// is derived from two series (`PathValues.values`).
   ///
   /// - Complexity: O(1).
   @inlinable
@@ -50,6 +51,8 @@ public struct SeriesLayout: Equatable, Sendable {
       guard let i, let base = interventionBase[i] else { return nil }
       let offset = q == .yield ? 0 : q == .effectAfterVangnet ? 1 : 2
       return base + offset * years.count + k
+    case .total:
+      return nil
     default:
       precondition(i == nil, "\(q) is not a quantity of one intervention")
       return Quantity.yearly.firstIndex(of: q)! * years.count + k

@@ -35,6 +35,15 @@ public struct PathValues: Sendable {
     layout.column(q, year: year, intervention: i).map { column($0) }
   }
 
+  /// The values of a municipality-wide quantity in a year, `.total` included (net burden +
+  /// intervention cost per path); `nil` for a year outside the horizon.
+  public func values(_ q: Quantity, year: Int) -> [Double]? {
+    guard q == .total else { return series(q, year: year).map(Array.init) }
+    guard let n = series(.netBurden, year: year), let c = series(.interventionCost, year: year)
+    else { return nil }
+    return zip(n, c).map { $0 + $1 }
+  }
+
   /// All columns, as views, in layout order.
   public var columns: [ArraySlice<Double>] { (0..<layout.count).map { column($0) } }
 

@@ -19,6 +19,7 @@ extension Quantity {
     case .yield: "yield"
     case .effectAfterVangnet: "after vangnet"
     case .cost: "cost"
+    case .total: "total (burden + cost)"
     }
   }
 }

@@ -11,11 +11,14 @@ struct CompareCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "compare",
     abstract:
-      "Compare two scenarios on the same random numbers: the distribution of variant - base per year.",
+      "Compare two packages: which is cheaper over the horizon, all in, and how sure that is.",
     discussion: """
-      Both scenarios run with the same seed (--seed, or the base's), so path i of each shares the \\
-      economy and every uncertain input they have in common: the difference has far less noise \\
-      than two independent runs, and the output shows both standard errors.
+      For each year and for the horizon: the net burden, the interventions' cost and their \
+      total (what the municipality pays, all in), for base, variant and variant - base. Both \
+      scenarios run with the same seed (--seed, or the base's), so path i of each shares the \
+      economy and every uncertain input they have in common: the difference has far less noise \
+      than two independent runs, and the output shows both standard errors. --paths 0 compares \
+      the expected values only.
       """)
 
   @Argument(help: ArgumentHelp("The base scenario.", valueName: "BASE"))
@@ -29,12 +32,6 @@ struct CompareCommand: ParsableCommand {
   @OptionGroup var monteCarlo: MonteCarloArguments
 
   @OptionGroup var rules: RuleOptions
-
-  func validate() throws {
-    if out.format == .csv {
-      throw ValidationError("buig compare writes table or json; found --format csv")
-    }
-  }
 
   func run() throws {
     let table = try rules.table(command: "compare")
@@ -57,22 +54,28 @@ struct CompareCommand: ParsableCommand {
       }
       return try makeEngine(l.scenario, projection: p, seed: seed, command: "compare")
     }
+    let paths = monteCarlo.paths ?? a.scenario.monteCarlo.paths
+    if paths == 1 {
+      throw ValidationError(
+        "--paths: expected 0 (expected values only) or at least 2 to compare distributions, found 1"
+      )
+    }
     let ea = try engine(a)
     let eb = try engine(b)
-    let paths = monteCarlo.paths ?? a.scenario.monteCarlo.paths
-    guard paths > 1 else {
-      throw ValidationError("--paths must be at least 2 to compare distributions")
-    }
     let options = monteCarlo.options(paths: paths)
-    let bar = ProgressBar(total: 2 * paths, quiet: monteCarlo.quiet)
     let c: Comparison
-    do {
-      c = try Comparison(base: ea, variant: eb, options: options) { bar.update($0) }
-    } catch {
+    if paths == 0 {
+      c = Comparison(base: ea.projection, variant: eb.projection)
+    } else {
+      let bar = ProgressBar(total: 2 * paths, quiet: monteCarlo.quiet)
+      do {
+        c = try Comparison(base: ea, variant: eb, options: options) { bar.update($0) }
+      } catch {
+        bar.finish()
+        throw InputFailure(command: "compare", [error.description])
+      }
       bar.finish()
-      throw InputFailure(command: "compare", [error.description])
     }
-    bar.finish()
     let ia = RunIdentity(scenario: a.scenario, origin: a.origin)
     let ib = RunIdentity(scenario: b.scenario, origin: b.origin)
     let text: String
@@ -80,9 +83,11 @@ struct CompareCommand: ParsableCommand {
     case .json:
       text = JSONWriter.write(
         ComparisonRender.json(
-          c, base: ia, variant: ib, seed: seed, kernel: options.kernel, blasCore: BLASInfo.coreName)
-      )
-    case .table, .csv:
+          c, base: ia, variant: ib, seed: seed, kernel: paths > 0 ? options.kernel : nil,
+          blasCore: paths > 0 ? BLASInfo.coreName : nil))
+    case .csv:
+      text = ComparisonRender.csv(c, base: ia, variant: ib, dialect: out.dialect)
+    case .table:
       text = ComparisonRender.table(c, base: ia, variant: ib, seed: seed)
     }
     try write(text, to: out.output, command: "compare")

@@ -187,8 +187,33 @@ struct MonteCarloTests {
       let s = try scenario(name, certain)
       let mc = try engine(s)
       let values = try mc.run(MonteCarloOptions(paths: 256))
-      let summary = MonteCarloSummary(mc, values, netBurdenLimit: nil)
+      let summary = MonteCarloSummary(mc, values, netBurdenLimit: nil, discountRate: 0.0225)
       let p = try s.project()
+      // The worth over the horizon: every path's equals the projection's (package and each
+      // quantified intervention; the projection rounds the shares to the cent).
+      func close(_ a: Double, _ b: Decimal?, _ what: String, cents: Double = 0.01) {
+        let d = NSDecimalNumber(decimal: b ?? .nan).doubleValue
+        #expect(abs(a - d) <= cents + 1e-9 * abs(d), "\(name) \(what): \(a) against \(d)")
+      }
+      var worths = [(summary.horizon.package, p.packageWorth(rate: 0.0225), "package")]
+      for (i, stats) in summary.horizon.interventions.enumerated() {
+        guard let stats else {
+          #expect(p.interventions[i].intervention.isPM, "\(name): only p.m. items lack worth")
+          continue
+        }
+        worths.append(
+          (stats, p.worth(intervention: i, rate: 0.0225), p.interventions[i].intervention.id))
+      }
+      for (stats, w, id) in worths {
+        let years = Double(p.years.count)
+        close(stats.cost.mean, w.cost, "\(id) cost")
+        close(stats.netAfterVangnet.mean, w.netAfterVangnet, "\(id) net", cents: 0.01 * years)
+        close(stats.npv.mean, w.npv, "\(id) npv", cents: 0.01 * years)
+        #expect(stats.payback.quantiles[2] == w.payback.map { p.years[$0].year }, "\(name) \(id)")
+      }
+      let burden = p.years.reduce(Decimal(0)) { $0 + $1.netBurden.euros }
+      close(summary.horizon.netBurden.mean, burden, "cumulative net burden")
+      close(summary.horizon.netBurden.quantile(0.99)!, burden, "cumulative p99")
       for y in p.years {
         let expected: [Quantity: Decimal] = [
           .budget: y.budget.budget.euros, .spending: y.spending.euros, .result: y.result.euros,
@@ -212,7 +237,7 @@ struct MonteCarloTests {
     let s = try scenario("groningen-2018")
     let mc = try engine(s)
     let summary = MonteCarloSummary(
-      mc, try mc.run(MonteCarloOptions(paths: 10_000)), netBurdenLimit: nil)
+      mc, try mc.run(MonteCarloOptions(paths: 10_000)), netBurdenLimit: nil, discountRate: 0)
     let p = try s.project()
     var checked = 0
     for y in p.years {
@@ -253,8 +278,8 @@ struct MonteCarloTests {
     let independent = try Comparison(
       base: base, variant: other, options: MonteCarloOptions(paths: 2_048))
     for y in c.years {
-      let paired = try #require(c.items[y]?[.netBurden])
-      let apart = try #require(independent.items[y]?[.netBurden])
+      let paired = try #require(c.items[y]?[.netBurden]?.spread)
+      let apart = try #require(independent.items[y]?[.netBurden]?.spread)
       #expect(
         paired.difference.se < paired.independentSE / 10,
         "\(y): \(paired.difference.se) against \(paired.independentSE)")
@@ -265,7 +290,30 @@ struct MonteCarloTests {
       #expect(abs(apart.difference.se / apart.independentSE - 1) < 0.1)
       // The vouchers lower the burden on average.
       #expect(paired.difference.mean < 0)
+      // The total is net burden + intervention cost, path by path.
+      let total = try #require(c.items[y]?[.total])
+      let burden = try #require(c.items[y]?[.netBurden])
+      let cost = try #require(c.items[y]?[.interventionCost])
+      #expect(total.expectedDifference == burden.expectedDifference + cost.expectedDifference)
+      let t = try #require(total.spread)
+      let sum = paired.difference.mean + (cost.spread?.difference.mean ?? .nan)
+      #expect(abs(t.difference.mean - sum) < 1e-6 * max(1, abs(sum)), "\(y)")
     }
+    // The horizon sums the years, expected and over the paths.
+    for q in Comparison.horizonQuantities {
+      let h = try #require(c.horizon[q])
+      let expected = c.years.reduce(Decimal(0)) { $0 + c.items[$1]![q]!.expectedDifference }
+      #expect(h.expectedDifference == expected, "\(q)")
+      let mean = c.years.reduce(0.0) { $0 + c.items[$1]![q]!.spread!.difference.mean }
+      #expect(abs(h.spread!.difference.mean - mean) < 1e-6 * max(1, abs(mean)), "\(q)")
+    }
+    let cheaper = try #require(c.horizonCheaper)
+    #expect(cheaper.probability > 0 && cheaper.probability <= 1)
+    // Expected values only: the same expected differences, no spread.
+    let d = Comparison(base: base.projection, variant: variant.projection)
+    #expect(d.paths == 0 && d.horizonCheaper == nil)
+    #expect(d.horizon[.total]!.expectedDifference == c.horizon[.total]!.expectedDifference)
+    #expect(d.horizon[.total]!.spread == nil)
   }
 
   @Test func theEconomyCanOpenAMacroShortfall() throws {
