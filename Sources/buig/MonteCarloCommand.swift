@@ -161,6 +161,49 @@ func makeEngine(_ s: Scenario, projection: Projection, seed: UInt64, command: St
   }
 }
 
+/// Runs paths with a progress bar on standard error, or fails with a message for people;
+/// with `precision`, until the standard error is below its target.
+func runPaths(
+  _ mc: MonteCarlo, _ options: MonteCarloOptions, precision: MonteCarlo.Precision? = nil,
+  quiet: Bool, command: String
+) throws -> PathValues {
+  let bar = ProgressBar(total: options.paths, quiet: quiet)
+  defer { bar.finish() }
+  do throws(MonteCarloError) {
+    if let precision {
+      return try mc.run(until: precision, options: options, progress: { bar.update($0) })
+    }
+    return try mc.run(options, progress: { bar.update($0) })
+  } catch {
+    throw InputFailure(command: command, [error.description])
+  }
+}
+
+/// Runs a scenario's Monte Carlo paths with the command's options and summarizes them: the
+/// engine set-up, its warnings (printed on standard error and recorded), the paths, the
+/// statistics per year and over the horizon (net present values at `discountRate`, a fraction
+/// a year).
+func simulate(
+  _ scenario: Scenario, _ projection: Projection, paths: Int, _ monteCarlo: MonteCarloArguments,
+  precision: MonteCarlo.Precision? = nil, discountRate: Decimal, reserve: Double?,
+  command: String
+) throws -> MonteCarloInfo {
+  let mc = try makeEngine(scenario, projection: projection, seed: scenario.seed, command: command)
+  let notes = warnings(of: mc)
+  for w in notes {
+    FileHandle.standardError.write(Data("buig \(command): warning: \(w)\n".utf8))
+  }
+  let options = monteCarlo.options(paths: paths)
+  let values = try runPaths(
+    mc, options, precision: precision, quiet: monteCarlo.quiet, command: command)
+  return MonteCarloInfo(
+    engine: mc,
+    summary: MonteCarloSummary(
+      mc, values, netBurdenLimit: scenario.monteCarlo.netBurdenLimit?.doubleValue,
+      discountRate: discountRate.doubleValue, reserve: reserve),
+    kernel: options.kernel, blasCore: BLASInfo.coreName, warnings: notes)
+}
+
 /// Warnings to print and record: calibration problems and a repaired correlation matrix.
 func warnings(of mc: MonteCarlo) -> [String] {
   var w = mc.calibration.warnings
@@ -185,7 +228,9 @@ struct MergeCommand: ParsableCommand {
 
   @OptionGroup var out: OutputOptions
 
-  @OptionGroup var worth: WorthOptions
+  @OptionGroup var discountOption: DiscountOption
+
+  @OptionGroup var reserveOption: ReserveOption
 
   func validate() throws {
     if parts.isEmpty { throw ValidationError("give the partial results to merge") }
@@ -232,7 +277,7 @@ struct MergeCommand: ParsableCommand {
     let mc = try makeEngine(scenario, projection: projection, seed: merged.seed, command: "merge")
     var s = scenario
     s.seed = merged.seed
-    let discount = try worth.discount(s.rules, command: "merge")
+    let discount = try discountOption.discount(s.rules, command: "merge")
     let values: PathValues
     do {
       values = try merged.values(layout: mc.layout)
@@ -243,7 +288,7 @@ struct MergeCommand: ParsableCommand {
       engine: mc,
       summary: MonteCarloSummary(
         mc, values, netBurdenLimit: s.monteCarlo.netBurdenLimit?.doubleValue,
-        discountRate: discount.rate.doubleValue, reserve: worth.reserve(s)),
+        discountRate: discount.rate.doubleValue, reserve: reserveOption.reserve(s)),
       kernel: KernelKind(rawValue: merged.kernel) ?? .blas, blasCore: merged.blasCore,
       warnings: warnings(of: mc))
     try emitRun(

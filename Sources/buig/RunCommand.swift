@@ -124,7 +124,9 @@ struct RunCommand: ParsableCommand {
   @Option(name: .customLong("precision-quantity"), help: "The quantity --precision watches.")
   var precisionQuantity: Quantity = .netBurden
 
-  @OptionGroup var worth: WorthOptions
+  @OptionGroup var discountOption: DiscountOption
+
+  @OptionGroup var reserveOption: ReserveOption
 
   @OptionGroup var rules: RuleOptions
 
@@ -134,6 +136,11 @@ struct RunCommand: ParsableCommand {
     }
     if shard != nil && precision != nil {
       throw ValidationError("--shard and --precision cannot be combined")
+    }
+    if shard != nil && (discountOption.discountRate != nil || reserveOption.reserve != nil) {
+      throw ValidationError(
+        "--discount-rate and --reserve apply to the merged output: give them to buig merge, not with --shard"
+      )
     }
     if let precision, !(precision > 0) {
       throw ValidationError("--precision must be a positive amount in euros")
@@ -161,7 +168,7 @@ struct RunCommand: ParsableCommand {
     var loaded = try loadScenario(file, command: "run", rules: table)
     if let seed = monteCarlo.seed { loaded.scenario.seed = seed }
     let scenario = loaded.scenario
-    let discount = try worth.discount(scenario.rules, command: "run")
+    let discount = try discountOption.discount(scenario.rules, command: "run")
     let projection: Projection
     do {
       projection = try scenario.project()
@@ -170,7 +177,7 @@ struct RunCommand: ParsableCommand {
     }
     let paths = monteCarlo.paths ?? scenario.monteCarlo.paths
     guard paths > 0 else {
-      if worth.reserve != nil {
+      if reserveOption.reserve != nil {
         throw InputFailure(
           command: "run",
           ["--reserve: expected Monte Carlo paths to test the reserve against, found --paths 0"])
@@ -180,52 +187,36 @@ struct RunCommand: ParsableCommand {
         command: "run")
       return
     }
-    let mc = try makeEngine(scenario, projection: projection, seed: scenario.seed, command: "run")
-    let notes = warnings(of: mc)
-    for w in notes { FileHandle.standardError.write(Data("buig run: warning: \(w)\n".utf8)) }
-    var options = monteCarlo.options(paths: paths)
-    if let (k, m) = shardSpec {
-      let range = PartialResult.range(shard: k, of: m, paths: paths)
-      options.firstPath = range.lowerBound
-      options.paths = range.count
-    }
-    let bar = ProgressBar(total: options.paths, quiet: monteCarlo.quiet)
-    let values: PathValues
-    do throws(MonteCarloError) {
-      if let precision {
-        values = try mc.run(
-          until: MonteCarlo.Precision(quantity: precisionQuantity, target: precision),
-          options: options,
-          progress: { bar.update($0) })
-      } else {
-        values = try mc.run(options, progress: { bar.update($0) })
-      }
-    } catch {
-      bar.finish()
-      throw InputFailure(command: "run", [error.description])
-    }
-    bar.finish()
-    if let (k, m) = shardSpec {
-      let part = PartialResult(
-        engineVersion: BuigVersion.current, scenarioSHA256: scenario.sha256,
-        scenarioBytes: loaded.bytes,
-        scenarioOrigin: loaded.origin, rulesBytes: try rules.overrideBytes(command: "run"),
-        seed: scenario.seed,
-        kernel: options.kernel.rawValue, blasCore: BLASInfo.coreName, totalPaths: paths, shard: k,
-        shards: m,
-        values: values)
-      try writeData(part.encoded(), to: out.output!, command: "run")
+    guard let (k, m) = shardSpec else {
+      let info = try simulate(
+        scenario, projection, paths: paths, monteCarlo,
+        precision: precision.map {
+          MonteCarlo.Precision(quantity: precisionQuantity, target: $0)
+        },
+        discountRate: discount.rate, reserve: reserveOption.reserve(scenario), command: "run")
+      try emitRun(
+        scenario, projection, origin: loaded.origin, discount: discount, mc: info, out,
+        command: "run")
       return
     }
-    let info = MonteCarloInfo(
-      engine: mc,
-      summary: MonteCarloSummary(
-        mc, values, netBurdenLimit: scenario.monteCarlo.netBurdenLimit?.doubleValue,
-        discountRate: discount.rate.doubleValue, reserve: worth.reserve(scenario)),
-      kernel: options.kernel, blasCore: BLASInfo.coreName, warnings: notes)
-    try emitRun(
-      scenario, projection, origin: loaded.origin, discount: discount, mc: info, out,
-      command: "run")
+    let mc = try makeEngine(scenario, projection: projection, seed: scenario.seed, command: "run")
+    for w in warnings(of: mc) {
+      FileHandle.standardError.write(Data("buig run: warning: \(w)\n".utf8))
+    }
+    var options = monteCarlo.options(paths: paths)
+    let range = PartialResult.range(shard: k, of: m, paths: paths)
+    options.firstPath = range.lowerBound
+    options.paths = range.count
+    let values = try runPaths(mc, options, quiet: monteCarlo.quiet, command: "run")
+    let part = PartialResult(
+      engineVersion: BuigVersion.current, scenarioSHA256: scenario.sha256,
+      scenarioBytes: loaded.bytes,
+      scenarioOrigin: loaded.origin, rulesBytes: try rules.overrideBytes(command: "run"),
+      seed: scenario.seed,
+      kernel: options.kernel.rawValue, blasCore: BLASInfo.coreName, totalPaths: paths, shard: k,
+      shards: m,
+      values: values)
+    try writeData(part.encoded(), to: out.output!, command: "run")
   }
 }
 

@@ -4,9 +4,8 @@ import BuigReport
 import BuigScenario
 import Foundation
 
-/// `--discount-rate` and `--reserve`: how a run values the package and which reserve it tests
-/// the cumulative net burden against.
-struct WorthOptions: ParsableArguments {
+/// `--discount-rate`: the rate a run's net present values use.
+struct DiscountOption: ParsableArguments {
   @Option(
     name: .customLong("discount-rate"),
     help: ArgumentHelp(
@@ -14,20 +13,11 @@ struct WorthOptions: ParsableArguments {
       valueName: "PERCENT"))
   var discountRate: Double?
 
-  @Option(
-    help: ArgumentHelp(
-      "A reserve in EUR: the output gives the probability that the cumulative net burden over the horizon exceeds it (default: the scenario's monteCarlo.netBurdenLimit).",
-      valueName: "EUR"))
-  var reserve: Double?
-
   func validate() throws {
     if let r = discountRate, !(r > -100 && r <= 100) {
       throw ValidationError(
         "--discount-rate: expected a rate in percent a year, above -100 and at most 100, found \(r)"
       )
-    }
-    if let r = reserve, !(r.isFinite && r >= 0) {
-      throw ValidationError("--reserve: expected an amount in EUR of 0 or more, found \(r)")
     }
   }
 
@@ -49,6 +39,21 @@ struct WorthOptions: ParsableArguments {
     return DiscountSetting(
       rate: d.rate, source: d.source,
       origin: "the rule table's standard rate for social cost-benefit analysis")
+  }
+}
+
+/// `--reserve`: the amount the cumulative net burden over the horizon is tested against.
+struct ReserveOption: ParsableArguments {
+  @Option(
+    help: ArgumentHelp(
+      "A reserve in EUR: the output gives the probability that the cumulative net burden over the horizon exceeds it (default: the scenario's monteCarlo.netBurdenLimit).",
+      valueName: "EUR"))
+  var reserve: Double?
+
+  func validate() throws {
+    if let r = reserve, !(r.isFinite && r >= 0) {
+      throw ValidationError("--reserve: expected an amount in EUR of 0 or more, found \(r)")
+    }
   }
 
   /// The reserve to test the cumulative net burden against: the option's, or the scenario's

@@ -1,0 +1,68 @@
+import ArgumentParser
+import BuigCore
+import BuigEngine
+import BuigJSON
+import BuigReport
+import BuigScenario
+import Foundation
+
+/// `buig reserve`: the required reserve (weerstandsvermogen) of a scenario.
+struct ReserveCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "reserve",
+    abstract:
+      "The required reserve: the net burden not exceeded with 75, 80, 90, 95 and 99% certainty.",
+    discussion: """
+      Per year and for the horizon's cumulative net burden, with 95% intervals, as the risk \
+      paragraph (weerstandsvermogen) of a budget states it. The figures are those of buig run \
+      with the same paths and seed (its years[].netBurden and horizon.netBurden quantiles).
+      """)
+
+  @Argument(
+    help: ArgumentHelp(
+      "A scenario file (JSON); the embedded default without it.", valueName: "FILE"))
+  var file: String?
+
+  @OptionGroup var out: OutputOptions
+
+  @OptionGroup var monteCarlo: MonteCarloArguments
+
+  @OptionGroup var reserveOption: ReserveOption
+
+  @OptionGroup var rules: RuleOptions
+
+  func run() throws {
+    let table = try rules.table(command: "reserve")
+    var loaded = try loadScenario(file, command: "reserve", rules: table)
+    if let seed = monteCarlo.seed { loaded.scenario.seed = seed }
+    let scenario = loaded.scenario
+    let projection: Projection
+    do {
+      projection = try scenario.project()
+    } catch {
+      throw InputFailure(command: "reserve", ["\(loaded.origin): \(error.description)"])
+    }
+    let paths = monteCarlo.paths ?? scenario.monteCarlo.paths
+    guard paths >= 2 else {
+      throw InputFailure(
+        command: "reserve",
+        [
+          "--paths: expected at least 2 Monte Carlo paths (a reserve is read from their distribution), found \(paths)"
+        ])
+    }
+    let info = try simulate(
+      scenario, projection, paths: paths, monteCarlo,
+      discountRate: scenario.rules.discountRate?.rate ?? 0,
+      reserve: reserveOption.reserve(scenario), command: "reserve")
+    let identity = RunIdentity(scenario: scenario, origin: loaded.origin)
+    let text: String
+    switch out.format {
+    case .table: text = ReserveRender.table(projection, identity: identity, mc: info)
+    case .json:
+      text = JSONWriter.write(ReserveRender.json(projection, identity: identity, mc: info))
+    case .csv:
+      text = ReserveRender.csv(projection, identity: identity, mc: info, dialect: out.dialect)
+    }
+    try write(text, to: out.output, command: "reserve")
+  }
+}
