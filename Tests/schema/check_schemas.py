@@ -73,12 +73,56 @@ for path in shipped:
             m = means.get((str(y["year"]), q))
             if m is None or abs(float(m) - y[q]["mean"]) > 0.005:
                 failures.append(f"{name}: CSV mean of {q} {y['year']} = {m}, JSON = {y[q].get('mean')}")
+    worths = [("(package)", doc["package"]["total"])] + [(i["id"], i["total"]) for i in doc["interventions"]]
+    for wid, total in worths:
+        for q in ("cost", "netAfterVangnet", "npv"):
+            v = by_key.get(("horizon", q, wid))
+            want = total[q]
+            if v is None or (want is None and v != "p.m.") or (want is not None and abs(float(v) - want) > 0.005):
+                failures.append(f"{name}: CSV horizon {q} of {wid} = {v}, JSON = {want}")
     for i in doc["interventions"]:
         for y in i["years"]:
             v = by_key.get((str(y["year"]), "yield", i["id"]))
             want = "p.m." if y["yield"] is None else y["yield"]
             if v is None or (want == "p.m." and v != "p.m.") or (want != "p.m." and abs(float(v) - want) > 0.005):
                 failures.append(f"{name}: CSV yield of {i['id']} {y['year']} = {v}, JSON = {want}")
+
+# buig compare (expected values and common random numbers) and buig reserve, against their
+# own schemas; the compare's expected horizon difference against two runs' sums, to the cent.
+compare_schema = json.load(open(os.path.join(root, "docs", "compare.schema.json")))
+reserve_schema = json.load(open(os.path.join(root, "docs", "reserve.schema.json")))
+for s in (compare_schema, reserve_schema):
+    jsonschema.Draft202012Validator.check_schema(s)
+base = os.path.join(root, "scenarios", "groningen-2018.json")
+variant = os.path.join(root, "scenarios", "groningen-2018-mechanistic.json")
+def run_json(args):
+    out = subprocess.run([binary] + args + ["--format", "json", "--quiet"], capture_output=True, text=True)
+    if out.returncode != 0:
+        failures.append(f"buig {' '.join(args)} exited {out.returncode}: {out.stderr[:300]}")
+        return None
+    return json.loads(out.stdout)
+for paths in ("0", "256"):
+    doc = run_json(["compare", base, variant, "--paths", paths])
+    if doc is not None:
+        for e in jsonschema.Draft202012Validator(compare_schema).iter_errors(doc):
+            failures.append(f"compare --paths {paths}: schema says {e.json_path}: {e.message[:200]}")
+        if paths == "0":
+            sums = []
+            for path in (base, variant):
+                r = run_json(["run", path, "--paths", "0"])
+                sums.append(sum(round(y["netBurden"]["expected"] + y["interventionCost"]["expected"], 2) for y in r["years"]))
+            want = round(sums[1] - sums[0], 2)
+            got = doc["horizon"]["total"]["difference"]["expected"]
+            if abs(got - want) > 0.005:
+                failures.append(f"compare --paths 0: horizon total difference {got}, two runs give {want}")
+doc = run_json(["reserve", base, "--paths", "512"])
+if doc is not None:
+    for e in jsonschema.Draft202012Validator(reserve_schema).iter_errors(doc):
+        failures.append(f"reserve: schema says {e.json_path}: {e.message[:200]}")
+    r = run_json(["run", base, "--paths", "512"])
+    p95 = [x["amount"] for x in doc["cumulative"]["reserve"] if x["certaintyPercent"] == 95][0]
+    if p95 != r["horizon"]["netBurden"]["p95"]:
+        failures.append(f"reserve 95% cumulative {p95} differs from run's horizon.netBurden.p95 {r['horizon']['netBurden']['p95']}")
 
 for f in failures:
     print(f)
