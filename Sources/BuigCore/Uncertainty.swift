@@ -117,3 +117,23 @@ public struct MonteCarloSpec: Sendable {
     self.repairCorrelation = repairCorrelation
   }
 }
+
+extension MonteCarloSpec {
+  /// The specification with `target` no longer uncertain: its entry and its row and column of
+  /// the correlation are removed (the others keep their streams, which are keyed by name).
+  public func fixing(_ target: UncertaintyTarget) -> MonteCarloSpec {
+    var out = self
+    out.uncertain.removeAll { $0.target == target }
+    if let k = correlationTargets.firstIndex(of: target) {
+      out.correlationTargets.remove(at: k)
+      out.correlationRows = correlationRows.enumerated().filter { $0.offset != k }.map { row in
+        row.element.enumerated().filter { $0.offset != k }.map(\.element)
+      }
+      if out.correlationTargets.count < 2 {
+        out.correlationTargets = []
+        out.correlationRows = []
+      }
+    }
+    return out
+  }
+}

@@ -1,0 +1,149 @@
+import ArgumentParser
+import BuigCore
+import BuigEngine
+import BuigJSON
+import BuigReport
+import BuigScenario
+import Foundation
+
+extension SwitchingParameter: ExpressibleByArgument {}
+
+/// `buig switching`: the value of an intervention's parameter at which its net after the
+/// vangnet over the horizon is zero.
+struct SwitchingCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "switching",
+    abstract:
+      "The switching value: where an intervention's net after the vangnet over the horizon is zero.",
+    discussion: """
+      Found by root finding on the expected projection: the value of the parameter at which the \
+      intervention's total.netAfterVangnet (effect after the vangnet - cost, over the horizon) \
+      is zero, the root nearest to the current value within the parameter's allowed range. For \
+      cost and yield (schedule and screening interventions) the value is a multiplier on the \
+      stated amounts. With --paths N the same on the Monte Carlo mean (one seed for every value \
+      tried), with low and high: the values at which the mean's 95% interval (mean ± 1.96 se) \
+      just reaches zero. "None within the allowed range" is an answer, not an error.
+      """)
+
+  @Argument(
+    help: ArgumentHelp(
+      "A scenario file (JSON); the embedded default without it.", valueName: "FILE"))
+  var file: String?
+
+  @Option(help: ArgumentHelp("The intervention's id.", valueName: "ID"))
+  var intervention: String
+
+  @Option(
+    help: ArgumentHelp(
+      "The parameter (default: successRate for a mechanistic intervention, yield for a schedule or screening one, cost for a p.m. item)."
+    ))
+  var parameter: SwitchingParameter?
+
+  @Option(help: "Monte Carlo paths for the interval (default 0: the expected projection only).")
+  var paths: Int = 0
+
+  @OptionGroup var seedOption: SeedOption
+
+  @OptionGroup var threadsOption: ThreadsOption
+
+  @Flag(help: "No progress messages.")
+  var quiet = false
+
+  @Option(help: "Output format: table or json.")
+  var format: OutputFormat = .table
+
+  @Option(
+    help: ArgumentHelp(
+      "Write the output to this file (atomically) instead of standard output.", valueName: "PATH"))
+  var output: String?
+
+  @OptionGroup var rules: RuleOptions
+
+  func validate() throws {
+    if paths < 0 || paths == 1 {
+      throw ValidationError(
+        "--paths: expected 0 (the expected projection only) or at least 2, found \(paths)")
+    }
+  }
+
+  func run() throws {
+    let table = try rules.table(command: "switching")
+    var loaded = try loadScenario(file, command: "switching", rules: table)
+    if let seed = seedOption.seed { loaded.scenario.seed = seed }
+    let s = loaded.scenario
+    let ids = s.input.interventions.map(\.id)
+    guard let index = ids.firstIndex(of: intervention) else {
+      throw InputFailure(
+        command: "switching",
+        [
+          "--intervention: expected one of the scenario's interventions (\(ids.joined(separator: ", "))), found \"\(intervention)\""
+        ])
+    }
+    let item = s.input.interventions[index]
+    let allowed = item.switchingParameters
+    let p = parameter ?? allowed.first { [.successRate, .yield].contains($0) } ?? allowed[0]
+    guard let current = item.current(p) else {
+      throw InputFailure(
+        command: "switching",
+        [
+          "--parameter: expected one that applies to \(intervention), a \(item.kind.name) intervention\(item.isPM ? " with a p.m. yield" : "") (\(allowed.map(\.rawValue).joined(separator: ", "))), found \(p.rawValue)"
+        ])
+    }
+    let search = Switching(
+      input: s.input, rules: s.rules, spec: s.stochastic, seed: s.seed, intervention: index,
+      parameter: p)
+    let start = current.doubleValue
+    let value: Double?
+    do {
+      value = try search.root(near: start) { try search.expectedNet(at: $0) }
+    } catch let e as ProjectionError {
+      throw InputFailure(command: "switching", ["\(loaded.origin): \(e.description)"])
+    }
+    var mc: SwitchingRender.MonteCarlo?
+    if paths > 0 {
+      let options = MonteCarloOptions(paths: paths, threads: threadsOption.count)
+      func note(_ text: String) {
+        if !quiet { FileHandle.standardError.write(Data("buig switching: \(text)\n".utf8)) }
+      }
+      do {
+        note("the Monte Carlo mean at the current value (\(paths) paths a value)")
+        let at = try search.monteCarloNet(at: start, options: options)
+        let accuracy = max(0.005, at.se / 20)
+        func root(_ shift: Double) throws -> Double? {
+          try RootFinder.root(
+            in: p.range.lowerBound.doubleValue...p.range.upperBound.doubleValue,
+            near: value ?? start, grid: 8,
+            tolerance: 1e-8 * p.range.upperBound.doubleValue, accuracy: accuracy
+          ) { x in
+            let r = try search.monteCarloNet(at: x, options: options)
+            return r.mean + shift * r.se
+          }
+        }
+        note("searching the switching value on the Monte Carlo mean")
+        let centre = try root(0)
+        note("searching where the mean's 95% interval reaches zero")
+        let a = try root(1.96)
+        let b = try root(-1.96)
+        let ends = [a, b].compactMap { $0 }.sorted()
+        mc = SwitchingRender.MonteCarlo(
+          paths: paths, seed: s.seed, value: centre,
+          low: a == nil || b == nil ? nil : ends.first,
+          high: a == nil || b == nil ? nil : ends.last,
+          currentMean: at.mean, currentSE: at.se, parameterFixed: search.parameterIsUncertain)
+      } catch let e as MonteCarloError {
+        throw InputFailure(command: "switching", [e.description])
+      } catch let e as ProjectionError {
+        throw InputFailure(command: "switching", ["\(loaded.origin): \(e.description)"])
+      }
+    }
+    let result = SwitchingRender.Result(
+      intervention: intervention, parameter: p, current: current, value: value,
+      monteCarlo: mc)
+    let identity = RunIdentity(scenario: s, origin: loaded.origin)
+    let text =
+      format == .json
+      ? JSONWriter.write(SwitchingRender.json(result, identity: identity))
+      : SwitchingRender.table(result, identity: identity)
+    try write(text, to: output, command: "switching")
+  }
+}
