@@ -60,6 +60,7 @@ public enum ComparisonRender {
           ("mode", .string("commonRandomNumbers")), ("seed", .number(String(seed))),
           ("paths", .int(c.paths)),
           ("kernel", .string(kernel.rawValue)),
+          ("set", .array(variant.edits.map { .string($0) })),
         ])
       ),
       ("years", .array(years)),
@@ -77,6 +78,7 @@ public enum ComparisonRender {
       Format.wrap(
         "common random numbers: \(Money.group(String(c.paths))) paths each, seed \(seed); difference = variant - base"
       ))
+    if let edits = Format.editsLine(variant.edits) { out.append(edits) }
     out.append("")
     var t = TextTable(
       headers: [

@@ -230,6 +230,7 @@ struct MergeCommand: ParsableCommand {
     let mc = try makeEngine(scenario, projection: projection, seed: merged.seed, command: "merge")
     var s = scenario
     s.seed = merged.seed
+    s.edits = merged.scenarioEdits
     let values: PathValues
     do {
       values = try merged.values(layout: mc.layout)
