@@ -20,6 +20,8 @@ public struct PartialResult: Sendable {
   public var scenarioBytes: [UInt8]
   /// Where the scenario came from.
   public var scenarioOrigin: String
+  /// The `--set` edits that made `scenarioBytes` from the file (empty when none).
+  public var scenarioEdits: [String]
   /// The rule override file's bytes, when `--rules` was given.
   public var rulesBytes: [UInt8]?
   /// The seed.
@@ -55,7 +57,7 @@ public struct PartialResult: Sendable {
   /// A partial result.
   public init(
     engineVersion: String, scenarioSHA256: String, scenarioBytes: [UInt8], scenarioOrigin: String,
-    rulesBytes: [UInt8]?,
+    scenarioEdits: [String] = [], rulesBytes: [UInt8]?,
     seed: UInt64, kernel: String, blasCore: String, totalPaths: Int, shard: Int, shards: Int,
     seriesNames: [String], firstPath: Int, paths: Int, storage: [Double]
   ) {
@@ -63,6 +65,7 @@ public struct PartialResult: Sendable {
     self.scenarioSHA256 = scenarioSHA256
     self.scenarioBytes = scenarioBytes
     self.scenarioOrigin = scenarioOrigin
+    self.scenarioEdits = scenarioEdits
     self.rulesBytes = rulesBytes
     self.seed = seed
     self.kernel = kernel
@@ -80,12 +83,14 @@ public struct PartialResult: Sendable {
   /// A partial result holding a run's values.
   public init(
     engineVersion: String, scenarioSHA256: String, scenarioBytes: [UInt8], scenarioOrigin: String,
-    rulesBytes: [UInt8]?, seed: UInt64, kernel: String, blasCore: String, totalPaths: Int,
+    scenarioEdits: [String] = [], rulesBytes: [UInt8]?, seed: UInt64, kernel: String,
+    blasCore: String, totalPaths: Int,
     shard: Int, shards: Int, values: PathValues
   ) {
     self.init(
       engineVersion: engineVersion, scenarioSHA256: scenarioSHA256, scenarioBytes: scenarioBytes,
-      scenarioOrigin: scenarioOrigin, rulesBytes: rulesBytes, seed: seed, kernel: kernel,
+      scenarioOrigin: scenarioOrigin, scenarioEdits: scenarioEdits, rulesBytes: rulesBytes,
+      seed: seed, kernel: kernel,
       blasCore: blasCore, totalPaths: totalPaths, shard: shard, shards: shards,
       seriesNames: values.layout.names, firstPath: values.firstPath, paths: values.count,
       storage: values.storage)
@@ -103,9 +108,10 @@ public struct PartialResult: Sendable {
     return PathValues(layout: layout, firstPath: firstPath, count: paths, storage: storage)
   }
 
-  /// The file's bytes.
+  /// The file's bytes. The header has a `set` member only when there are edits, so that a run
+  /// without `--set` writes what earlier versions wrote.
   public func encoded() -> Data {
-    let header: JSONValue = .object([
+    var header: JSONValue = .object([
       ("engine", .string(engineVersion)), ("scenarioSha256", .string(scenarioSHA256)),
       ("scenarioOrigin", .string(scenarioOrigin)),
       ("scenario", .string(Data(scenarioBytes).base64EncodedString())),
@@ -115,6 +121,10 @@ public struct PartialResult: Sendable {
       ("shard", .int(shard)), ("shards", .int(shards)), ("firstPath", .int(firstPath)),
       ("paths", .int(paths)), ("series", .array(seriesNames.map { .string($0) })),
     ])
+    if !scenarioEdits.isEmpty, case .object(var members) = header {
+      members.insert(("set", .array(scenarioEdits.map { .string($0) })), at: 3)
+      header = .object(members)
+    }
     var data = Data((Self.magic + "\n" + JSONWriter.writeCompact(header) + "\n").utf8)
     data.reserveCapacity(data.count + 8 * storage.count)
     storage.withUnsafeBufferPointer { p in
@@ -180,9 +190,13 @@ public struct PartialResult: Sendable {
       offset += 8
     }
     let rules = string("rules").flatMap { Data(base64Encoded: $0) }.map { [UInt8]($0) }
+    var edits: [String] = []
+    if case .array(let items) = header["set"] ?? .null {
+      edits = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
+    }
     return PartialResult(
       engineVersion: engine, scenarioSHA256: sha, scenarioBytes: [UInt8](scenario),
-      scenarioOrigin: origin,
+      scenarioOrigin: origin, scenarioEdits: edits,
       rulesBytes: rules, seed: seed, kernel: kernel, blasCore: core, totalPaths: total,
       shard: shard, shards: shards,
       seriesNames: seriesNames, firstPath: firstPath, paths: paths, storage: storage)

@@ -11,8 +11,9 @@ public struct Switching: Sendable {
   let rules: RuleTable
   let spec: MonteCarloSpec
   let seed: UInt64
-  /// The intervention's index and the parameter.
+  /// The intervention's index in the scenario.
   public let intervention: Int
+  /// The parameter sought.
   public let parameter: SwitchingParameter
 
   /// A search for intervention `intervention`'s switching value of `parameter`.

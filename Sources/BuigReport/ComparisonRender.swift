@@ -97,6 +97,7 @@ public enum ComparisonRender {
       ("seed", .number(String(seed))), ("paths", .int(c.paths)),
     ]
     if let kernel { run.append(("kernel", .string(kernel.rawValue))) }
+    run.append(("set", .array(variant.edits.map { .string($0) })))
     return .object([
       ("comparison", .object([("base", id(base)), ("variant", id(variant))])),
       ("engine", .object(engine)),
@@ -168,6 +169,7 @@ public enum ComparisonRender {
         c.paths > 0
           ? "common random numbers: \(Money.group(String(c.paths))) paths each, seed \(seed); difference = variant - base"
           : "expected values (no paths); difference = variant - base"))
+    if let edits = Format.editsLine(variant.edits) { out.append(edits) }
     let k = RunRender.thousands
     let withPaths = c.paths > 0
     let headers =

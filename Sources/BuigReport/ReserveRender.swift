@@ -89,6 +89,7 @@ public enum ReserveRender {
         .object([
           ("mode", .string("monteCarlo")), ("seed", .number(String(identity.seed))),
           ("paths", .int(mc.summary.paths)), ("kernel", .string(mc.kernel.rawValue)),
+          ("set", .array(identity.edits.map { .string($0) })),
         ])
       ),
       ("quantity", .string("netBurden")),
@@ -134,6 +135,7 @@ public enum ReserveRender {
       Format.wrap(
         "Required reserve (weerstandsvermogen): the net burden not exceeded with the given certainty; \(Money.group(String(mc.summary.paths))) paths, seed \(identity.seed), scenario sha256 \(identity.sha256.prefix(16))"
       ))
+    if let edits = Format.editsLine(identity.edits) { out.append(edits) }
     let cols = columns(p, mc)
     // Blocks of at most four years; the cumulative column closes the last block.
     var blocks: [[Column]] = []

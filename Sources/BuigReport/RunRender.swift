@@ -32,12 +32,14 @@ public struct RunIdentity: Sendable {
   public var title: String
   /// The municipality.
   public var municipality: String
-  /// SHA-256 of the scenario file's bytes.
+  /// SHA-256 of the scenario file's bytes (of the edited document with `edits`).
   public var sha256: String
   /// Where the scenario came from (a path, or `embedded:NAME`).
   public var origin: String
   /// The seed.
   public var seed: UInt64
+  /// The `--set` edits made to the scenario (`Scenario.edits`), in order.
+  public var edits: [String]
 
   /// The identity of a scenario run.
   public init(scenario: Scenario, origin: String) {
@@ -47,6 +49,7 @@ public struct RunIdentity: Sendable {
     sha256 = scenario.sha256
     self.origin = origin
     seed = scenario.seed
+    edits = scenario.edits
   }
 }
 
@@ -252,6 +255,7 @@ public enum RunRender {
           ("seed", .number(String(identity.seed))),
           ("rulesOverridden", .array(s.overriddenYears.map { .int($0) })),
           ("discountRate", discount.json),
+          ("set", .array(identity.edits.map { .string($0) })),
         ])
       ),
       ("years", .array(years)),
@@ -328,6 +332,7 @@ public enum RunRender {
     out.append(
       "scenario sha256 \(identity.sha256.prefix(16)), seed \(identity.seed), deterministic projection"
     )
+    if let edits = Format.editsLine(identity.edits) { out.append(edits) }
     let blocks = stride(from: 0, to: p.years.count, by: 4).map {
       Array(p.years[$0..<min($0 + 4, p.years.count)])
     }

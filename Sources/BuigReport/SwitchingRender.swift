@@ -112,6 +112,7 @@ public enum SwitchingRender {
         ])
       ),
       ("engine", .object([("version", .string(BuigVersion.current))])),
+      ("set", .array(identity.edits.map { .string($0) })),
       ("intervention", .string(r.intervention)), ("parameter", .string(r.parameter.rawValue)),
       ("switchingValue", number(r.value)), ("current", .number(r.current.plainText)),
       ("low", number(r.monteCarlo?.low)), ("high", number(r.monteCarlo?.high)),
@@ -148,6 +149,7 @@ public enum SwitchingRender {
   public static func table(_ r: Result, identity: RunIdentity) -> String {
     var out: [String] = []
     out.append(Format.wrap("buig \(BuigVersion.current): \(identity.scenario): switching value"))
+    if let edits = Format.editsLine(identity.edits) { out.append(edits) }
     out.append("")
     func show(_ v: Double?) -> String {
       guard let v else { return "none within the allowed range" }

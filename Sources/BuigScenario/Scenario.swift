@@ -18,7 +18,8 @@ public struct Scenario: Sendable {
   public var source: String?
   /// The municipality.
   public var municipality: String
-  /// SHA-256 of the file's bytes, lowercase hex.
+  /// SHA-256 of the bytes read, lowercase hex: the file's, or with `edits` the edited document's
+  /// as `JSONWriter` writes it.
   public var sha256: String
   /// The rule table with the scenario's overrides applied.
   public var rules: RuleTable
@@ -36,6 +37,9 @@ public struct Scenario: Sendable {
   public var trail: [Provenance]
   /// Scenario-level notes (assumptions and why).
   public var notes: [String]
+  /// The edits made to the file's document before it was read (`ScenarioEdit.text`, as given
+  /// to `--set`), in order; empty when the file was read as it is.
+  public var edits: [String] = []
 
   /// The deterministic meerjarenbeeld of this scenario.
   public func project() throws(ProjectionError) -> Projection {

@@ -19,6 +19,9 @@ struct CompareCommand: ParsableCommand {
       economy and every uncertain input they have in common: the difference has far less noise \
       than two independent runs, and the output shows both standard errors. --paths 0 compares \
       the expected values only.
+
+      --set changes both scenarios alike (each edit is made to both files, and its path must \
+      hold in both): the two packages under the same changed circumstances.
       """)
 
   @Argument(help: ArgumentHelp("The base scenario.", valueName: "BASE"))
@@ -33,10 +36,13 @@ struct CompareCommand: ParsableCommand {
 
   @OptionGroup var rules: RuleOptions
 
+  @OptionGroup var setOptions: SetOptions
+
   func run() throws {
+    let edits = try setOptions.edits(command: "compare")
     let table = try rules.table(command: "compare")
-    var a = try loadScenario(base, command: "compare", rules: table)
-    var b = try loadScenario(variant, command: "compare", rules: table)
+    var a = try loadScenario(base, command: "compare", rules: table, edits: edits)
+    var b = try loadScenario(variant, command: "compare", rules: table, edits: edits)
     let seed = monteCarlo.seed ?? a.scenario.seed
     a.scenario.seed = seed
     b.scenario.seed = seed

@@ -277,6 +277,7 @@ struct MergeCommand: ParsableCommand {
     let mc = try makeEngine(scenario, projection: projection, seed: merged.seed, command: "merge")
     var s = scenario
     s.seed = merged.seed
+    s.edits = merged.scenarioEdits
     let discount = try discountOption.discount(s.rules, command: "merge")
     let values: PathValues
     do {

@@ -31,9 +31,12 @@ struct ReserveCommand: ParsableCommand {
 
   @OptionGroup var rules: RuleOptions
 
+  @OptionGroup var setOptions: SetOptions
+
   func run() throws {
+    let edits = try setOptions.edits(command: "reserve")
     let table = try rules.table(command: "reserve")
-    var loaded = try loadScenario(file, command: "reserve", rules: table)
+    var loaded = try loadScenario(file, command: "reserve", rules: table, edits: edits)
     if let seed = monteCarlo.seed { loaded.scenario.seed = seed }
     let scenario = loaded.scenario
     let projection: Projection

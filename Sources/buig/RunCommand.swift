@@ -32,9 +32,13 @@ struct LoadedScenario {
 }
 
 /// Reads a scenario file (or the embedded default when `file` is nil), or fails with every
-/// problem, one per line, prefixed by the file name.
-func loadScenario(_ file: String?, command: String, rules: RuleTable) throws -> LoadedScenario {
-  let bytes: [UInt8]
+/// problem, one per line, prefixed by the file name. `edits` (`--set`, see `SetOptions`) are made
+/// to the file's JSON document first; the scenario's bytes and hash are then the edited
+/// document's, and `scenario.edits` records them.
+func loadScenario(
+  _ file: String?, command: String, rules: RuleTable, edits: [ScenarioEdit] = []
+) throws -> LoadedScenario {
+  var bytes: [UInt8]
   let origin: String
   if let file {
     bytes = try readFile(file, command: command)
@@ -47,12 +51,13 @@ func loadScenario(_ file: String?, command: String, rules: RuleTable) throws -> 
     bytes = b
     origin = "embedded:\(EmbeddedScenarios.defaultName)"
   }
+  bytes = try applyEdits(edits, to: bytes, origin: origin, command: command)
   do {
-    return LoadedScenario(
-      scenario: try Scenario.decode(bytes, origin: origin, rules: rules), origin: origin,
-      bytes: bytes)
+    var scenario = try Scenario.decode(bytes, origin: origin, rules: rules)
+    scenario.edits = edits.map(\.text)
+    return LoadedScenario(scenario: scenario, origin: origin, bytes: bytes)
   } catch {
-    throw InputFailure(command: command, located(error, in: origin))
+    throw InputFailure(command: command, located(error, in: editedOrigin(origin, edits)))
   }
 }
 
@@ -130,6 +135,8 @@ struct RunCommand: ParsableCommand {
 
   @OptionGroup var rules: RuleOptions
 
+  @OptionGroup var setOptions: SetOptions
+
   func validate() throws {
     if shard != nil && out.output == nil {
       throw ValidationError("--shard needs --output for the partial result")
@@ -164,8 +171,9 @@ struct RunCommand: ParsableCommand {
       throw ValidationError("'\(file)' is neither a command nor a file; see buig --help.")
     }
     let shardSpec = try parseShard()
+    let edits = try setOptions.edits(command: "run")
     let table = try rules.table(command: "run")
-    var loaded = try loadScenario(file, command: "run", rules: table)
+    var loaded = try loadScenario(file, command: "run", rules: table, edits: edits)
     if let seed = monteCarlo.seed { loaded.scenario.seed = seed }
     let scenario = loaded.scenario
     let discount = try discountOption.discount(scenario.rules, command: "run")
@@ -211,7 +219,8 @@ struct RunCommand: ParsableCommand {
     let part = PartialResult(
       engineVersion: BuigVersion.current, scenarioSHA256: scenario.sha256,
       scenarioBytes: loaded.bytes,
-      scenarioOrigin: loaded.origin, rulesBytes: try rules.overrideBytes(command: "run"),
+      scenarioOrigin: loaded.origin, scenarioEdits: scenario.edits,
+      rulesBytes: try rules.overrideBytes(command: "run"),
       seed: scenario.seed,
       kernel: options.kernel.rawValue, blasCore: BLASInfo.coreName, totalPaths: paths, shard: k,
       shards: m,

@@ -59,6 +59,8 @@ struct SwitchingCommand: ParsableCommand {
 
   @OptionGroup var rules: RuleOptions
 
+  @OptionGroup var setOptions: SetOptions
+
   func validate() throws {
     if paths < 0 || paths == 1 {
       throw ValidationError(
@@ -67,8 +69,9 @@ struct SwitchingCommand: ParsableCommand {
   }
 
   func run() throws {
+    let edits = try setOptions.edits(command: "switching")
     let table = try rules.table(command: "switching")
-    var loaded = try loadScenario(file, command: "switching", rules: table)
+    var loaded = try loadScenario(file, command: "switching", rules: table, edits: edits)
     if let seed = seedOption.seed { loaded.scenario.seed = seed }
     let s = loaded.scenario
     let ids = s.input.interventions.map(\.id)

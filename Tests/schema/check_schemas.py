@@ -7,7 +7,8 @@ Uses Python's jsonschema (a validator that shares no code with the engine) and c
  3. every invalid fixture the manifest marks "schemaRejects" is rejected by the schema too, so
     the schema and the decoder cannot drift apart unnoticed;
  4. the JSON output of every shipped scenario (run with the built binary) is valid against the
-    output schema, and its CSV output parses with the csv module to the same numbers.
+    output schema, and its CSV output parses with the csv module to the same numbers;
+ 5. so is the output of a run with --set, which records the edit under run.set.
 
 Usage: check_schemas.py BUIG_BINARY. Exits 1 with a line per failure.
 """
@@ -123,6 +124,18 @@ if doc is not None:
     p95 = [x["amount"] for x in doc["cumulative"]["reserve"] if x["certaintyPercent"] == 95][0]
     if p95 != r["horizon"]["netBurden"]["p95"]:
         failures.append(f"reserve 95% cumulative {p95} differs from run's horizon.netBurden.p95 {r['horizon']['netBurden']['p95']}")
+# A run with --set: its edits are recorded under run.set, and the output still fits the schema.
+edited = os.path.join(root, "scenarios", "groningen-2018.json")
+edit = 'caseload={"byYear": {"2018": 10000, "2019": 10100, "2020": 10200, "2021": 10300}}'
+out = subprocess.run([binary, "run", edited, "--format", "json", "--paths", "256", "--quiet", "--set", edit], capture_output=True, text=True)
+if out.returncode != 0:
+    failures.append(f"buig run --set exited {out.returncode}: {out.stderr[:300]}")
+else:
+    doc = json.loads(out.stdout)
+    for e in outputs.iter_errors(doc):
+        failures.append(f"run --set: output schema says {e.json_path}: {e.message[:200]}")
+    if doc["run"].get("set") != [edit]:
+        failures.append(f"run --set: run.set is {doc['run'].get('set')}, expected [{edit!r}]")
 
 for f in failures:
     print(f)
