@@ -111,7 +111,7 @@ struct SwitchingCommand: ParsableCommand {
       do {
         note("the Monte Carlo mean at the current value (\(paths) paths a value)")
         let at = try search.monteCarloNet(at: start, options: options)
-        let accuracy = max(0.005, at.se / 20)
+        let accuracy = max(0.005, at.se / 4)
         func root(_ shift: Double) throws -> Double? {
           try RootFinder.root(
             in: p.range.lowerBound.doubleValue...p.range.upperBound.doubleValue,
