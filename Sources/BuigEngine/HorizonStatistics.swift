@@ -135,37 +135,43 @@ struct WorthSeries: Sendable {
   let effect: [Int]
   let baseline: [Int]?
 
-  /// Each path's worth, summarized.
-  func statistics(_ values: PathValues, discount d: [Double], years: [Int]) -> WorthStatistics {
-    let n = values.count
-    let ny = years.count
-    var c = [Double](repeating: 0, count: n)
-    var y = c
-    var e = c
-    var net = c
-    var npv = c
-    var roi = c
-    var payback = [Int16](repeating: -1, count: n)
-    var costFree = false
+  /// Calls `body` with each path's index and worth.
+  func forEachPath(
+    _ values: PathValues, discount d: [Double], _ body: (Int, Worth<Double>) -> Void
+  ) {
+    let ny = cost.count
     values.storage.withUnsafeBufferPointer { v in
-      for p in 0..<n {
-        let w = Worth<Double>(
-          years: ny, discount: { d[$0] }, cost: { v[cost[$0] + p] }, yield: { v[yield[$0] + p] },
-          effect: { k in
-            baseline.map { v[$0[k] + p] - v[effect[k] + p] } ?? v[effect[k] + p]
-          })
-        c[p] = w.cost
-        y[p] = w.yield!
-        e[p] = w.effectAfterVangnet!
-        net[p] = w.netAfterVangnet!
-        npv[p] = w.npv!
-        if let r = w.roi { roi[p] = r } else { costFree = true }
-        payback[p] = w.payback.map { Int16($0) } ?? -1
+      for p in 0..<values.count {
+        body(
+          p,
+          Worth<Double>(
+            years: ny, discount: { d[$0] }, cost: { v[cost[$0] + p] },
+            yield: { v[yield[$0] + p] },
+            effect: { k in
+              baseline.map { v[$0[k] + p] - v[effect[k] + p] } ?? v[effect[k] + p]
+            }))
       }
     }
+  }
+
+  /// Each path's worth, summarized: one figure at a time through one buffer (a path's worth is
+  /// recomputed per figure, O(Y), so that memory stays at one series per entity).
+  func statistics(_ values: PathValues, discount d: [Double], years: [Int]) -> WorthStatistics {
+    var buffer = [Double](repeating: 0, count: values.count)
+    /// One figure of every path's worth, summarized; `nil` when a path lacks it.
+    func summary(_ figure: (Worth<Double>) -> Double?) -> Summary? {
+      var missing = false
+      forEachPath(values, discount: d) { p, w in
+        if let x = figure(w) { buffer[p] = x } else { missing = true }
+      }
+      return missing ? nil : Summary(buffer)
+    }
+    var payback = [Int16](repeating: -1, count: values.count)
+    forEachPath(values, discount: d) { p, w in payback[p] = w.payback.map { Int16($0) } ?? -1 }
     return WorthStatistics(
-      cost: Summary(c), yield: Summary(y), effectAfterVangnet: Summary(e),
-      netAfterVangnet: Summary(net), npv: Summary(npv), roi: costFree ? nil : Summary(roi),
+      cost: summary(\.cost)!, yield: summary(\.yield)!,
+      effectAfterVangnet: summary(\.effectAfterVangnet)!,
+      netAfterVangnet: summary(\.netAfterVangnet)!, npv: summary(\.npv)!, roi: summary(\.roi),
       payback: PaybackStatistics(offsets: payback, years: years))
   }
 }
