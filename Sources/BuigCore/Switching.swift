@@ -103,8 +103,9 @@ extension Intervention {
 /// Finds where a function of one parameter crosses zero.
 public enum RootFinder {
   /// The root of f in `range` nearest to `start`: f is read on a grid of `grid` + 1 points
-  /// (and at `start`), the sign change nearest to `start` is bracketed, and bisection narrows it
-  /// until the bracket is narrower than `tolerance` or |f| ≤ `accuracy`. `nil` when f keeps one
+  /// (and at `start`), the sign change nearest to `start` is bracketed, and the Illinois
+  /// variant of regula falsi narrows it (superlinear where f is smooth, never leaving the
+  /// bracket) until the bracket is narrower than `tolerance` or |f| ≤ `accuracy`. `nil` when f keeps one
   /// sign on the grid (no root within the range, as far as the grid sees).
   public static func root(
     in range: ClosedRange<Double>, near start: Double, grid: Int = 64, tolerance: Double,
@@ -131,17 +132,70 @@ public enum RootFinder {
       }
     }
     if let last = fs.last, last == 0, best == nil { return xs.last }
-    guard var (a, b, fa, _) = best else { return nil }
+    guard let (a, b, fa, fb) = best else { return nil }
+    return try narrow(a, b, fa, fb, tolerance: tolerance, accuracy: accuracy, f)
+  }
+
+  /// The root of f near `start` in `range`, found by stepping outwards from `start` (first
+  /// `step`, doubling) until f changes sign, then narrowing the bracket as `root(in:)` does: few
+  /// evaluations when the root is near `start`. `nil` when f keeps its sign over the range.
+  public static func root(
+    near start: Double, in range: ClosedRange<Double>, step: Double, tolerance: Double,
+    accuracy: Double, _ f: (Double) throws -> Double
+  ) rethrows -> Double? {
+    let x0 = min(max(start, range.lowerBound), range.upperBound)
+    let f0 = try f(x0)
+    if abs(f0) <= accuracy { return x0 }
+    var h = step
+    var (lo, flo, hi, fhi) = (x0, f0, x0, f0)
+    while lo > range.lowerBound || hi < range.upperBound {
+      if hi < range.upperBound {
+        let x = min(range.upperBound, x0 + h)
+        let fx = try f(x)
+        if (fx < 0) != (fhi < 0) || fx == 0 {
+          return try narrow(hi, x, fhi, fx, tolerance: tolerance, accuracy: accuracy, f)
+        }
+        (hi, fhi) = (x, fx)
+      }
+      if lo > range.lowerBound {
+        let x = max(range.lowerBound, x0 - h)
+        let fx = try f(x)
+        if (fx < 0) != (flo < 0) || fx == 0 {
+          return try narrow(x, lo, fx, flo, tolerance: tolerance, accuracy: accuracy, f)
+        }
+        (lo, flo) = (x, fx)
+      }
+      h *= 2
+    }
+    return nil
+  }
+
+  /// Narrows a bracket [a, b] with f(a), f(b) of opposite signs (or one of them 0).
+  static func narrow(
+    _ a: Double, _ b: Double, _ fa: Double, _ fb: Double, tolerance: Double, accuracy: Double,
+    _ f: (Double) throws -> Double
+  ) rethrows -> Double {
+    var (a, b, fa, fb) = (a, b, fa, fb)
     if fa == 0 { return a }
+    if fb == 0 { return b }
+    var side = 0
     for _ in 0..<200 {
-      let m = (a + b) / 2
+      // The secant through the bracket's ends; bisection when it would not move.
+      var m = (a * fb - b * fa) / (fb - fa)
+      if !(m > a && m < b) { m = (a + b) / 2 }
       let fm = try f(m)
-      if abs(fm) <= accuracy || (b - a) / 2 < tolerance { return m }
-      if (fm <= 0) == (fa <= 0) {
+      if abs(fm) <= accuracy || b - a < tolerance { return m }
+      if (fm < 0) == (fa < 0) {
         a = m
         fa = fm
+        // Illinois: halve the stale end's value when the same end stays twice.
+        if side == -1 { fb /= 2 }
+        side = -1
       } else {
         b = m
+        fb = fm
+        if side == 1 { fa /= 2 }
+        side = 1
       }
     }
     return (a + b) / 2

@@ -111,22 +111,22 @@ struct SwitchingCommand: ParsableCommand {
       do {
         note("the Monte Carlo mean at the current value (\(paths) paths a value)")
         let at = try search.monteCarloNet(at: start, options: options)
-        let accuracy = max(0.005, at.se / 4)
-        func root(_ shift: Double) throws -> Double? {
+        let accuracy = max(0.005, at.se / 1000)
+        let width = p.range.upperBound.doubleValue - p.range.lowerBound.doubleValue
+        func root(_ shift: Double, near x0: Double) throws -> Double? {
           try RootFinder.root(
-            in: p.range.lowerBound.doubleValue...p.range.upperBound.doubleValue,
-            near: value ?? start, grid: 8,
-            tolerance: 1e-8 * p.range.upperBound.doubleValue, accuracy: accuracy
+            near: x0, in: p.range.lowerBound.doubleValue...p.range.upperBound.doubleValue,
+            step: width / 100, tolerance: 1e-10 * width, accuracy: accuracy
           ) { x in
             let r = try search.monteCarloNet(at: x, options: options)
             return r.mean + shift * r.se
           }
         }
         note("searching the switching value on the Monte Carlo mean")
-        let centre = try root(0)
+        let centre = try root(0, near: value ?? start)
         note("searching where the mean's 95% interval reaches zero")
-        let a = try root(1.96)
-        let b = try root(-1.96)
+        let a = try root(1.96, near: centre ?? value ?? start)
+        let b = try root(-1.96, near: centre ?? value ?? start)
         let ends = [a, b].compactMap { $0 }.sorted()
         mc = SwitchingRender.MonteCarlo(
           paths: paths, seed: s.seed, value: centre,
