@@ -26,7 +26,11 @@ public enum ComparisonRender {
     if let p = c.horizonCheaper, let spread = item.spread {
       let mean = spread.difference.mean
       s +=
-        "; the variant is cheaper in \(MonteCarloInfo.fixed(p.probability * 100, 1))% of \(Money.group(String(c.paths))) paths (mean difference EUR \(Money.group(MonteCarloInfo.fixed(mean, 0))), se \(Money.group(MonteCarloInfo.fixed(spread.difference.se, 0))))."
+        "; the variant is cheaper in \(MonteCarloInfo.fixed(p.probability * 100, 1))% of \(Money.group(String(c.paths))) paths (mean difference EUR \(Money.group(MonteCarloInfo.fixed(mean, 0))), se \(Money.group(MonteCarloInfo.fixed(spread.difference.se, 0))))"
+      s +=
+        abs(mean) < 2 * spread.difference.se
+        ? ", a mean difference within two standard errors of zero: more paths would tell."
+        : "."
     } else {
       s += "; run with paths to see how sure that is."
     }
