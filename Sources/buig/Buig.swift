@@ -24,7 +24,7 @@ struct Buig: ParsableCommand {
     subcommands: [
       RunCommand.self, ValidateCommand.self, ExampleCommand.self, CompareCommand.self,
       CheckCommand.self,
-      MergeCommand.self,
+      MergeCommand.self, SensitivityCommand.self,
       VangnetCommand.self, RulesCommand.self, PositionCommand.self,
     ],
     defaultSubcommand: RunCommand.self
