@@ -35,15 +35,17 @@ public enum Sobol {
   public struct Index: Equatable, Sendable {
     /// First-order index S_i = 1 − mean((f(B) − f(A_B^(i)))²)/(2V).
     public var first: Double
-    /// The 2.5% and 97.5% bootstrap percentiles of S_i.
+    /// The lower end of S_i's 95% interval: the ⌈0.025·R⌉-th smallest of R bootstrap
+    /// replicates.
     public var firstLow: Double
-    /// The upper end of S_i's interval.
+    /// The upper end of S_i's 95% interval: the ⌈0.975·R⌉-th smallest replicate.
     public var firstHigh: Double
     /// Total index S_Ti = mean((f(A) − f(A_B^(i)))²)/(2V).
     public var total: Double
-    /// The 2.5% and 97.5% bootstrap percentiles of S_Ti.
+    /// The lower end of S_Ti's 95% interval: the ⌈0.025·R⌉-th smallest of R bootstrap
+    /// replicates.
     public var totalLow: Double
-    /// The upper end of S_Ti's interval.
+    /// The upper end of S_Ti's 95% interval: the ⌈0.975·R⌉-th smallest replicate.
     public var totalHigh: Double
     /// Whether both intervals are at most `convergedWidth` wide and neither lies wholly
     /// outside [0, 1] (an index outside [0, 1] beyond its interval says the estimate is not to

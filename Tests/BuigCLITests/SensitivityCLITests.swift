@@ -95,6 +95,13 @@ struct SensitivityCLITests {
     }
     let t = try buig(["sensitivity", linear, "--paths", "4096", "--quiet"])
     #expect(t.stdout.contains("Converged"))
+    let dir = try scratchDirectory()
+    let file = dir.appendingPathComponent("sensitivity.txt")
+    let written = try buig([
+      "sensitivity", linear, "--paths", "4096", "--quiet", "--output", file.path,
+    ])
+    #expect(written.status == 0 && written.stdout.isEmpty)
+    #expect(try String(contentsOf: file, encoding: .utf8) == t.stdout)
     let u = try buig(["sensitivity", groningen, "--paths", "256", "--quiet"])
     #expect(u.stdout.contains("Not converged"))
   }
