@@ -211,8 +211,9 @@ public enum SensitivityRender {
       max(6, cells.map { $0[1].count }.max() ?? 0), max(5, cells.map { $0[2].count }.max() ?? 0),
     ]
     let used = widths.reduce(0, +) + 2 * widths.count
-    let barWidth = min(20, 78 - used)
     let maxSwing = bars.map(\.swing).max() ?? 0
+    // Bars only when something swings and there is room for them.
+    let barWidth = maxSwing > 0 ? min(20, 78 - used) : 0
     var t = TextTable(
       headers: ["input", "at P10", "at P90", "swing"] + (barWidth >= 5 ? [""] : []),
       alignments: [.left, .right, .right, .right, .left])
@@ -275,7 +276,9 @@ public enum SensitivityRender {
         Format.wrap(
           "Converged: every interval is at most \(MonteCarloInfo.fixed(Sobol.convergedWidth, 1)) wide and none lies outside [0, 1]."
         ))
-    } else if s.variance > 0 {
+    } else if !(s.variance > 0) {
+      out.append("No indices: the quantity takes the same value on every path.")
+    } else {
       out.append(
         Format.wrap(
           "Not converged (*: an interval wider than \(MonteCarloInfo.fixed(Sobol.convergedWidth, 1)) or outside [0, 1])\(s.rowsNeeded.map { "; run again with about --paths \(Money.group(String($0)))" } ?? "")."

@@ -119,6 +119,22 @@ struct SensitivityCLITests {
     #expect((j["tornado"] as? [Any])?.count == 5)
   }
 
+  @Test func aQuantityThatDoesNotVaryHasUndefinedIndicesAndSaysSo() throws {
+    let r = try buig([
+      "sensitivity", groningen, "--quantity", "interventionCost", "--paths", "256", "--format",
+      "json", "--quiet",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let j = try r.json()
+    let sobol = try #require(j["sobol"] as? [[String: Any]])
+    #expect(sobol.count == 5 && sobol.allSatisfy { $0["first"] is NSNull && $0["total"] is NSNull })
+    #expect(j["converged"] as? Bool == false)
+    #expect(j["pathsNeeded"] is NSNull)
+    #expect((j["notes"] as? [String])?.contains { $0.contains("variance 0") } == true)
+    let swings = try #require(j["tornado"] as? [[String: Any]]).map { $0["swing"] as? NSNumber }
+    #expect(swings.allSatisfy { $0?.doubleValue == 0 })
+  }
+
   @Test func aScenarioWithNothingUncertainIsAnInputError() throws {
     let dir = try scratchDirectory()
     var object = try #require(
