@@ -52,6 +52,12 @@ public enum Quantity: String, CaseIterable, Sendable {
   /// the total.
   public static let compared: [Quantity] = reported + [.total]
 
+  /// The quantities a sensitivity analysis can take: the yearly ones and the total.
+  public static let analysable: [Quantity] = yearly + [.total]
+
+  /// The series that add up to it: [self], or [netBurden, interventionCost] for `.total`.
+  public var parts: [Quantity] { self == .total ? [.netBurden, .interventionCost] : [self] }
+
   /// Whether the quantity belongs to one intervention.
   public var isPerIntervention: Bool { Quantity.perIntervention.contains(self) }
 

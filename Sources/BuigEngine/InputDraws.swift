@@ -49,6 +49,16 @@ struct PathDraws {
   }
 }
 
+/// Where a path's draws come from: fills row p of a tile with path `path`'s input values (in
+/// the scenario's order, clamped to their ranges) and its conjunctuur index c_y per year. The
+/// sampler is the source of every run; the sensitivity designs (`Sensitivity.swift`) are the
+/// others. A source must give the same row for the same path whatever the tile, the worker or
+/// the order, so that results do not depend on the thread count.
+protocol PathDrawing: Sendable {
+  /// Fills row p of `tile` with path `path`'s draws.
+  func draw(path: Int, into tile: inout TileDraws, at p: Int)
+}
+
 /// Draws a path's uncertain inputs and economy from its own streams (keyed by seed, path and
 /// purpose, so a path's numbers do not depend on the batch, the thread or the order):
 ///
@@ -57,7 +67,7 @@ struct PathDraws {
 ///   copula), z = L·(Φ⁻¹(u_1), …) with L the Cholesky factor and x_i = F_i⁻¹(Φ(z_i))
 ///   (`Distribution.quantile(normal:)`);
 /// - the economy: c_y = φ·c_{y−1} + σ·ε_y, c_{−1} = 0 (an AR(1) conjunctuur index).
-final class InputSampler: Sendable {
+final class InputSampler: PathDrawing {
   /// The uncertain inputs.
   let inputs: [UncertainInput]
   /// The economy.

@@ -140,6 +140,17 @@ public final class MonteCarlo: Sendable {
     throws(MonteCarloError)
     -> PathValues
   {
+    try run(options, drawing: sampler, progress: progress)
+  }
+
+  /// Runs paths firstPath ..< firstPath + paths as `run(_:progress:)` does, with each path's
+  /// inputs and economy from `source` instead of the sampler: the hook of the sensitivity
+  /// designs (`Sensitivity`). Generic, so that the sampler's run is specialized and pays
+  /// nothing for the hook.
+  func run<Source: PathDrawing>(
+    _ options: MonteCarloOptions, drawing source: Source,
+    progress: (@Sendable (Int) -> Void)? = nil
+  ) throws(MonteCarloError) -> PathValues {
     guard options.batchSize > 0, options.batchSize % Self.tile == 0 else {
       throw .batchSize(options.batchSize)
     }
@@ -169,7 +180,7 @@ public final class MonteCarlo: Sendable {
     storage.withUnsafeMutableBufferPointer { buffer in
       let shared = SharedBuffer(pointer: buffer)
       DispatchQueue.concurrentPerform(iterations: workers) { _ in
-        var worker = Worker(self, kernel: options.kernel)
+        var worker = Worker(self, source: source, kernel: options.kernel)
         while true {
           let index = next.add(1, ordering: .relaxed).oldValue
           guard index < batchList.count else { break }
@@ -197,9 +208,10 @@ public final class MonteCarlo: Sendable {
   }
 
   /// One worker's kernel, evaluator and buffers, allocated once per run and reused for every
-  /// tile and path.
-  struct Worker {
+  /// tile and path; its paths' draws come from `source`.
+  struct Worker<Source: PathDrawing> {
     let mc: MonteCarlo
+    let source: Source
     let kernel: FlowKernel
     var evaluator: PathEvaluator
     var input: FlowTileInput
@@ -209,8 +221,9 @@ public final class MonteCarlo: Sendable {
     /// series and path).
     var tileValues: [Double]
 
-    init(_ mc: MonteCarlo, kernel kind: KernelKind) {
+    init(_ mc: MonteCarlo, source: Source, kernel kind: KernelKind) {
       self.mc = mc
+      self.source = source
       kernel = FlowKernel(model: mc.model, kind: kind, capacity: MonteCarlo.tile)
       evaluator = PathEvaluator(mc.evaluatorModel)
       input = FlowTileInput(paths: MonteCarlo.tile, years: mc.years.count)
@@ -227,7 +240,7 @@ public final class MonteCarlo: Sendable {
       let model = mc.model
       input.paths = t
       for (p, path) in paths.enumerated() {
-        mc.sampler.draw(path: path, into: &draws, at: p)
+        source.draw(path: path, into: &draws, at: p)
         let values = p * draws.inputs
         let work = mc.workExit.map { draws.values[values + $0] } ?? 1
         let inflow = mc.inflow.map { draws.values[values + $0] } ?? 1
@@ -245,7 +258,12 @@ public final class MonteCarlo: Sendable {
       let chain = kernel.run(input)
       let k = draws.inputs
       let width = MonteCarlo.tile
-      tileValues.withUnsafeMutableBufferPointer { tv in
+      // Moved out for the duration (no copy), so that the evaluator can be mutated while the
+      // tile's values are borrowed.
+      var values: [Double] = []
+      swap(&values, &tileValues)
+      defer { swap(&values, &tileValues) }
+      values.withUnsafeMutableBufferPointer { tv in
         chain.onBenefit.withUnsafeBufferPointer { ob in
           chain.priced.withUnsafeBufferPointer { pr in
             draws.values.withUnsafeBufferPointer { v in

@@ -38,10 +38,12 @@ public struct PathValues: Sendable {
   /// The values of a municipality-wide quantity in a year, `.total` included (net burden +
   /// intervention cost per path); `nil` for a year outside the horizon.
   public func values(_ q: Quantity, year: Int) -> [Double]? {
-    guard q == .total else { return series(q, year: year).map(Array.init) }
-    guard let n = series(.netBurden, year: year), let c = series(.interventionCost, year: year)
-    else { return nil }
-    return zip(n, c).map { $0 + $1 }
+    var sum: [Double]?
+    for part in q.parts {
+      guard let v = series(part, year: year) else { return nil }
+      sum = sum.map { zip($0, v).map { $0 + $1 } } ?? Array(v)
+    }
+    return sum
   }
 
   /// All columns, as views, in layout order.

@@ -50,6 +50,9 @@ public enum StreamPurpose: UInt32, Sendable {
   case parameter = 1
   /// The economy's yearly innovations.
   case economy = 2
+  /// The bootstrap resamples of a sensitivity analysis (`Sobol.analyse`): which rows each
+  /// resample draws.
+  case bootstrap = 3
 }
 
 /// Random numbers keyed by (seed, path, purpose, slot): the n-th draw of a slot is block

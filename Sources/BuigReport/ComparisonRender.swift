@@ -205,7 +205,7 @@ public enum ComparisonRender {
       ]
       for q in Comparison.horizonQuantities {
         guard let i = c.horizon[q] else { continue }
-        h.add(row(q.label, i, probabilities[q] ?? nil))
+        h.add(row(q == .total ? "total (burden + cost)" : q.label, i, probabilities[q] ?? nil))
       }
       out.append(h.render())
       out.append(Format.wrap(verdict(c, base: base, variant: variant), indent: "  "))

@@ -19,7 +19,7 @@ extension Quantity {
     case .yield: "yield"
     case .effectAfterVangnet: "after vangnet"
     case .cost: "cost"
-    case .total: "total (burden + cost)"
+    case .total: "total (net burden + intervention cost)"
     }
   }
 }

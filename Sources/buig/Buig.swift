@@ -23,7 +23,7 @@ struct Buig: ParsableCommand {
     version: BuigVersion.current,
     subcommands: [
       RunCommand.self, ValidateCommand.self, ExampleCommand.self, CompareCommand.self,
-      CheckCommand.self, ReserveCommand.self, SwitchingCommand.self,
+      CheckCommand.self, ReserveCommand.self, SwitchingCommand.self, SensitivityCommand.self,
       MergeCommand.self,
       VangnetCommand.self, RulesCommand.self, PositionCommand.self,
     ],

@@ -8,7 +8,12 @@ Uses Python's jsonschema (a validator that shares no code with the engine) and c
     the schema and the decoder cannot drift apart unnoticed;
  4. the JSON output of every shipped scenario (run with the built binary) is valid against the
     output schema, and its CSV output parses with the csv module to the same numbers;
- 5. so is the output of a run with --set, which records the edit under run.set.
+ 5. so is the output of a run with --set, which records the edit under run.set;
+ 6. docs/sensitivity.schema.json is a valid schema and the `buig sensitivity` output of every
+    shipped scenario (a year, the horizon, the tornado only) is valid against it;
+ 7. buig compare (with and without paths) and buig reserve outputs are valid against
+    docs/compare.schema.json and docs/reserve.schema.json, the compare's expected horizon
+    difference equals two runs' sums to the cent, and the reserve's 95% equals the run's p95.
 
 Usage: check_schemas.py BUIG_BINARY. Exits 1 with a line per failure.
 """
@@ -28,10 +33,12 @@ failures = []
 
 scenario_schema = json.load(open(os.path.join(root, "docs", "scenario.schema.json")))
 output_schema = json.load(open(os.path.join(root, "docs", "output.schema.json")))
-for s in (scenario_schema, output_schema):
+sensitivity_schema = json.load(open(os.path.join(root, "docs", "sensitivity.schema.json")))
+for s in (scenario_schema, output_schema, sensitivity_schema):
     jsonschema.Draft202012Validator.check_schema(s)
 scenarios = jsonschema.Draft202012Validator(scenario_schema)
 outputs = jsonschema.Draft202012Validator(output_schema)
+sensitivities = jsonschema.Draft202012Validator(sensitivity_schema)
 
 shipped = sorted(glob.glob(os.path.join(root, "scenarios", "*.json")))
 if len(shipped) < 6:
@@ -136,6 +143,20 @@ else:
         failures.append(f"run --set: output schema says {e.json_path}: {e.message[:200]}")
     if doc["run"].get("set") != [edit]:
         failures.append(f"run --set: run.set is {doc['run'].get('set')}, expected [{edit!r}]")
+for path in shipped:
+    name = os.path.basename(path)
+    for extra in (["--paths", "256"], ["--paths", "256", "--horizon", "--quantity", "total"], ["--paths", "0"]):
+        args = [binary, "sensitivity", path, "--format", "json", "--resamples", "100", "--quiet"] + extra
+        out = subprocess.run(args, capture_output=True, text=True)
+        if out.returncode != 0:
+            failures.append(f"{name}: buig sensitivity {' '.join(extra)} exited {out.returncode}: {out.stderr[:300]}")
+            continue
+        doc = json.loads(out.stdout)
+        for e in sensitivities.iter_errors(doc):
+            failures.append(f"{name}: sensitivity schema says {e.json_path}: {e.message[:200]} ({' '.join(extra)})")
+        names = [b["input"] for b in doc["tornado"]]
+        if sorted(names) != sorted(s["input"] for s in doc["sobol"]) and doc["paths"] > 0:
+            failures.append(f"{name}: the tornado and the Sobol indices name different inputs")
 
 for f in failures:
     print(f)

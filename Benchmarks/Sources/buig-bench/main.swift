@@ -4,7 +4,7 @@
 //
 //   buig-bench [--smoke] [--reps N] [--root DIR] [--out FILE] [--python PYTHON]
 //              [--only limits,kernels,numpy,e2e] [--thread-paths N] [--compare-paths N]
-//              [--keep-scratch] [--wait-quiet SECONDS] [--numpy-tile N]
+//              [--sensitivity-paths N] [--keep-scratch] [--wait-quiet SECONDS] [--numpy-tile N]
 import BuigEngine
 import Foundation
 
@@ -22,6 +22,9 @@ struct Options {
   var only: Set<String> = ["limits", "kernels", "numpy", "e2e"]
   var threadPaths = 200_000
   var comparePaths = 100_000
+  /// Rows N of `buig sensitivity` (N × (inputs + 2) paths): the scenario's own path count, which
+  /// gives groningen-2018 intervals well under 0.1.
+  var sensitivityPaths = 10_000
   var keepScratch = false
   var waitQuiet = 0.0
   /// Paths per tile of the tiled NumPy peer; nil: the peer's own default (smoke: 128, so that
@@ -76,12 +79,18 @@ struct Options {
           throw BenchFailure("--compare-paths: an integer > 1")
         }
         o.comparePaths = n
+      case "--sensitivity-paths":
+        guard let n = Int(try value()), n > 1 else {
+          throw BenchFailure("--sensitivity-paths: an integer > 1")
+        }
+        o.sensitivityPaths = n
       case "-h", "--help":
         print(
           """
           USAGE: buig-bench [--smoke] [--reps N] [--root DIR] [--out FILE] [--python PYTHON]
                             [--only limits,kernels,numpy,e2e] [--thread-paths N] [--compare-paths N]
-                            [--keep-scratch] [--wait-quiet SECONDS] [--numpy-tile N]
+                            [--sensitivity-paths N] [--keep-scratch] [--wait-quiet SECONDS]
+                            [--numpy-tile N]
 
           Runs buig's benchmark suite from the package root DIR (default ..) and writes the figures
           as JSON to FILE (default Benchmarks/results/latest.json; with --smoke, a scratch file).
@@ -100,6 +109,7 @@ struct Options {
     if o.smoke {
       o.threadPaths = 2_000
       o.comparePaths = 1_000
+      o.sensitivityPaths = 512
       if o.numpyTile == nil { o.numpyTile = 128 }
     }
     return o
@@ -389,6 +399,16 @@ func run() throws -> (json: JSON, summary: [String]) {
   var threadContenders: [Int: Contender] = [:]
   var compareContender: Contender?
   var compareArgs: [String] = []
+  var sensitivityContender: Contender?
+  var sensitivityArgs: [String] = []
+  /// What the last `buig sensitivity` printed: its verdict and its widest interval.
+  final class SensitivityOutcome {
+    var converged: Bool?
+    var pathsNeeded: Int?
+    var evaluations: Int?
+    var widest = Double.nan
+  }
+  let sensitivityOutcome = SensitivityOutcome()
   var commands: Set<String> = []
   if options.only.contains("e2e") {
     guard FileManager.default.isExecutableFile(atPath: buig) else {
@@ -461,6 +481,38 @@ func run() throws -> (json: JSON, summary: [String]) {
       ]
       let c = Contender("buig compare", runCommand(compareArgs))
       compareContender = c
+      contenders.append(c)
+    }
+    if commands.contains("sensitivity") {
+      let args = [
+        buig, "sensitivity", scenario, "--paths", String(options.sensitivityPaths), "--threads",
+        "2", "--quiet", "--format", "json",
+      ]
+      sensitivityArgs = args
+      let outcome = sensitivityOutcome
+      let c = Contender("buig sensitivity") {
+        let r = try spawnChecked(args, environment: childEnvironment, scratch: scratch)
+        guard
+          let j = try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any],
+          let sobol = j["sobol"] as? [[String: Any]], !sobol.isEmpty
+        else {
+          throw BenchFailure("`\(args.joined(separator: " "))` did not print its Sobol indices")
+        }
+        outcome.converged = j["converged"] as? Bool
+        outcome.pathsNeeded = j["pathsNeeded"] as? Int
+        outcome.evaluations = j["evaluations"] as? Int
+        outcome.widest =
+          sobol.flatMap { e in
+            [("firstLow", "firstHigh"), ("totalLow", "totalHigh")].compactMap { lo, hi in
+              guard let l = (e[lo] as? NSNumber)?.doubleValue,
+                let h = (e[hi] as? NSNumber)?.doubleValue
+              else { return nil }
+              return h - l
+            }
+          }.max() ?? .nan
+        return Sample(seconds: r.seconds, peakKiB: r.peakKiB, cpuSeconds: r.cpuSeconds)
+      }
+      sensitivityContender = c
       contenders.append(c)
     }
     // Warm the file cache and check that every command works before timing anything.
@@ -826,6 +878,53 @@ func run() throws -> (json: JSON, summary: [String]) {
     }
   }
 
+  var sensitivityJSON: JSON = .null
+  if options.only.contains("e2e") {
+    if let c = sensitivityContender {
+      let seconds = c.series.medianSeconds
+      let o = sensitivityOutcome
+      lines.append(
+        "buig sensitivity --paths \(options.sensitivityPaths) (\(o.evaluations.map(String.init) ?? "?") paths): \(fmt(seconds)) s, peak \(fmt(c.series.medianPeakMiB ?? .nan)) MiB; converged \(o.converged.map { String($0) } ?? "?"), widest interval \(fmt(o.widest, 4))"
+      )
+      sensitivityJSON = .object(
+        [
+          ("available", .bool(true)), ("scenario", .string("groningen-2018")),
+          ("rows", .int(options.sensitivityPaths)),
+          ("evaluations", o.evaluations.map { .int($0) } ?? .null),
+          ("threads", .int(2)), ("seconds", .num(seconds)),
+          ("peakMiB", .num(c.series.medianPeakMiB)),
+          ("cpuSeconds", .num(c.cpuSeconds.isEmpty ? nil : median(c.cpuSeconds))),
+          ("converged", o.converged.map { .bool($0) } ?? .null),
+          ("pathsNeeded", o.pathsNeeded.map { .int($0) } ?? .null),
+          ("widestInterval", .num(o.widest)),
+          ("command", .string(sensitivityArgs.dropFirst().joined(separator: " "))),
+          (
+            "note",
+            .string(
+              "the tornado and the Sobol indices of the 2018 net burden: rows × (inputs + 2) paths of the Saltelli design plus 2 × inputs + 1 for the tornado, and 500 bootstrap resamples; whole process; converged and widestInterval from the last round's output"
+            )
+          ),
+        ] + c.series.json)
+      if !smoke {
+        targetRows.append(
+          (
+            "buig sensitivity groningen-2018, \(options.sensitivityPaths) rows, wall s", seconds,
+            "< 10", seconds < 10
+          ))
+        targetRows.append(
+          (
+            "buig sensitivity groningen-2018, widest Sobol interval", o.widest, "< 0.1",
+            o.widest < 0.1
+          ))
+      }
+    } else {
+      sensitivityJSON = .object([
+        ("available", .bool(false)),
+        ("reason", .string("`buig sensitivity` does not exist in this build")),
+      ])
+    }
+  }
+
   for row in targetRows {
     let verdict = row.3.map { $0 ? "met" : "NOT met" } ?? "not measured"
     lines.append("target: \(row.0) = \(fmt(row.1)) (\(row.2)): \(verdict)")
@@ -887,6 +986,7 @@ func run() throws -> (json: JSON, summary: [String]) {
     ("endToEnd", .array(e2eJSON)),
     ("threadScaling", threadJSON),
     ("compare", compareJSON),
+    ("sensitivity", sensitivityJSON),
     ("targets", .array(targets)),
   ])
   return (json, lines)
