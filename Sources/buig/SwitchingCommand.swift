@@ -6,8 +6,6 @@ import BuigReport
 import BuigScenario
 import Foundation
 
-extension SwitchingParameter: ExpressibleByArgument {}
-
 /// `buig switching`: the value of an intervention's parameter at which its net after the
 /// vangnet over the horizon is zero.
 struct SwitchingCommand: ParsableCommand {
@@ -35,11 +33,11 @@ struct SwitchingCommand: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "The parameter (default: successRate for a mechanistic intervention, yield for a schedule or screening one, cost for a p.m. item)."
-    ))
-  var parameter: SwitchingParameter?
+      "The parameter: \(SwitchingParameter.allCases.map(\.rawValue).joined(separator: ", ")) (default: successRate for a mechanistic intervention, yield for a schedule or screening one, cost for a p.m. item).",
+      valueName: "PARAMETER"))
+  var parameter: String?
 
-  @Option(help: "Monte Carlo paths for the interval (default 0: the expected projection only).")
+  @Option(help: "Monte Carlo paths for the interval; 0: the expected projection only.")
   var paths: Int = 0
 
   @OptionGroup var seedOption: SeedOption
@@ -84,7 +82,18 @@ struct SwitchingCommand: ParsableCommand {
     }
     let item = s.input.interventions[index]
     let allowed = item.switchingParameters
-    let p = parameter ?? allowed.first { [.successRate, .yield].contains($0) } ?? allowed[0]
+    var chosen: SwitchingParameter?
+    if let parameter {
+      guard let known = SwitchingParameter(rawValue: parameter) else {
+        throw InputFailure(
+          command: "switching",
+          [
+            "--parameter: expected one of \(SwitchingParameter.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(parameter)\""
+          ])
+      }
+      chosen = known
+    }
+    let p = chosen ?? allowed.first { [.successRate, .yield].contains($0) } ?? allowed[0]
     guard let current = item.current(p) else {
       throw InputFailure(
         command: "switching",

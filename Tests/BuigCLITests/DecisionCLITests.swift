@@ -189,8 +189,14 @@ struct DecisionCLITests {
     #expect(bad.status == 1 && bad.stderr.contains("--parameter"))
     let unknown = try buig(["switching", g2018, "--intervention", "nope"])
     #expect(unknown.status == 1 && unknown.stderr.contains("screening"))
-    let usage = try buig(["switching", g2018, "--intervention", "screening", "--parameter", "x"])
+    let unknownParameter = try buig([
+      "switching", g2018, "--intervention", "screening", "--parameter", "x",
+    ])
+    #expect(unknownParameter.status == 1 && unknownParameter.stderr.contains("successRate"))
+    let usage = try buig(["switching", g2018, "--intervention", "screening", "--paths", "1"])
     #expect(usage.status == 2)
+    let missing = try buig(["switching", g2018])
+    #expect(missing.status == 2 && missing.stderr.contains("--intervention"))
   }
 
   @Test func theMonteCarloSwitchingValueIsWithinTwoSE() throws {
