@@ -52,13 +52,9 @@ struct CompareCommand: ParsableCommand {
         [Comparison.Problem.horizons(a.scenario.input.years, b.scenario.input.years).description])
     }
     func engine(_ l: LoadedScenario) throws -> MonteCarlo {
-      let p: Projection
-      do {
-        p = try l.scenario.project()
-      } catch {
-        throw InputFailure(command: "compare", ["\(l.origin): \(error.description)"])
-      }
-      return try makeEngine(l.scenario, projection: p, seed: seed, command: "compare")
+      try makeEngine(
+        l.scenario, projection: try l.projection(command: "compare"), seed: seed,
+        command: "compare")
     }
     let paths = monteCarlo.paths ?? a.scenario.monteCarlo.paths
     if paths == 1 {

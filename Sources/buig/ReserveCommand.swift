@@ -34,17 +34,10 @@ struct ReserveCommand: ParsableCommand {
   @OptionGroup var setOptions: SetOptions
 
   func run() throws {
-    let edits = try setOptions.edits(command: "reserve")
-    let table = try rules.table(command: "reserve")
-    var loaded = try loadScenario(file, command: "reserve", rules: table, edits: edits)
-    if let seed = monteCarlo.seed { loaded.scenario.seed = seed }
+    let loaded = try loadScenario(
+      file, command: "reserve", rules: rules, set: setOptions, seed: monteCarlo.seed)
     let scenario = loaded.scenario
-    let projection: Projection
-    do {
-      projection = try scenario.project()
-    } catch {
-      throw InputFailure(command: "reserve", ["\(loaded.origin): \(error.description)"])
-    }
+    let projection = try loaded.projection(command: "reserve")
     let paths = monteCarlo.paths ?? scenario.monteCarlo.paths
     guard paths >= 2 else {
       throw InputFailure(

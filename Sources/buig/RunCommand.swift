@@ -171,18 +171,11 @@ struct RunCommand: ParsableCommand {
       throw ValidationError("'\(file)' is neither a command nor a file; see buig --help.")
     }
     let shardSpec = try parseShard()
-    let edits = try setOptions.edits(command: "run")
-    let table = try rules.table(command: "run")
-    var loaded = try loadScenario(file, command: "run", rules: table, edits: edits)
-    if let seed = monteCarlo.seed { loaded.scenario.seed = seed }
+    let loaded = try loadScenario(
+      file, command: "run", rules: rules, set: setOptions, seed: monteCarlo.seed)
     let scenario = loaded.scenario
     let discount = try discountOption.discount(scenario.rules, command: "run")
-    let projection: Projection
-    do {
-      projection = try scenario.project()
-    } catch {
-      throw InputFailure(command: "run", ["\(loaded.origin): \(error.description)"])
-    }
+    let projection = try loaded.projection(command: "run")
     let paths = monteCarlo.paths ?? scenario.monteCarlo.paths
     guard paths > 0 else {
       if reserveOption.reserve != nil {

@@ -64,13 +64,7 @@ struct SensitivityCommand: ParsableCommand {
 
   @OptionGroup var threadsOption: ThreadsOption
 
-  @Option(help: "Output format: table or json.")
-  var format: OutputFormat = .table
-
-  @Option(
-    help: ArgumentHelp(
-      "Write the output to this file (atomically) instead of standard output.", valueName: "PATH"))
-  var output: String?
+  @OptionGroup var out: TableOrJSONOutput
 
   @Flag(help: "No progress bar.")
   var quiet = false
@@ -92,10 +86,8 @@ struct SensitivityCommand: ParsableCommand {
   }
 
   func run() throws {
-    let edits = try setOptions.edits(command: "sensitivity")
-    let table = try rules.table(command: "sensitivity")
-    var loaded = try loadScenario(file, command: "sensitivity", rules: table, edits: edits)
-    if let seed = seedOption.seed { loaded.scenario.seed = seed }
+    let loaded = try loadScenario(
+      file, command: "sensitivity", rules: rules, set: setOptions, seed: seedOption.seed)
     let scenario = loaded.scenario
     let years = scenario.input.years
     let period: SensitivityPeriod
@@ -109,12 +101,7 @@ struct SensitivityCommand: ParsableCommand {
       }
       period = .year(y)
     }
-    let projection: Projection
-    do {
-      projection = try scenario.project()
-    } catch {
-      throw InputFailure(command: "sensitivity", ["\(loaded.origin): \(error.description)"])
-    }
+    let projection = try loaded.projection(command: "sensitivity")
     let mc = try makeEngine(
       scenario, projection: projection, seed: scenario.seed, command: "sensitivity")
     guard !mc.sensitivityInputs.isEmpty else {
@@ -145,10 +132,10 @@ struct SensitivityCommand: ParsableCommand {
       rulesOverridden: scenario.overriddenYears, kernel: options.kernel,
       blasCore: BLASInfo.coreName, warnings: notes)
     let text =
-      switch format {
+      switch out.format {
       case .table: SensitivityRender.table(analysis, context: context)
       case .json: JSONWriter.write(SensitivityRender.json(analysis, context: context))
       }
-    try write(text, to: output, command: "sensitivity")
+    try write(text, to: out.output, command: "sensitivity")
   }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuigCore
 import BuigJSON
 import BuigScenario
 
@@ -52,4 +53,38 @@ func applyEdits(_ edits: [ScenarioEdit], to bytes: [UInt8], origin: String, comm
 /// came from the command line is not looked for in the file.
 func editedOrigin(_ origin: String, _ edits: [ScenarioEdit]) -> String {
   edits.isEmpty ? origin : "\(origin) with --set"
+}
+
+/// A scenario as a command that runs it reads it: the file (or the embedded default) with the
+/// `--set` edits made, under the rule options, with `--seed` when given.
+func loadScenario(
+  _ file: String?, command: String, rules: RuleOptions, set: SetOptions, seed: UInt64?
+) throws -> LoadedScenario {
+  let edits = try set.edits(command: command)
+  let table = try rules.table(command: command)
+  var loaded = try loadScenario(file, command: command, rules: table, edits: edits)
+  if let seed { loaded.scenario.seed = seed }
+  return loaded
+}
+
+extension LoadedScenario {
+  /// The scenario's deterministic meerjarenbeeld, or an input failure naming the file.
+  func projection(command: String) throws -> Projection {
+    do {
+      return try scenario.project()
+    } catch {
+      throw InputFailure(command: command, ["\(origin): \(error.description)"])
+    }
+  }
+}
+
+/// `--format table|json` and `--output PATH`, for the commands that write no CSV.
+struct TableOrJSONOutput: ParsableArguments {
+  @Option(help: "Output format: table or json.")
+  var format: OutputFormat = .table
+
+  @Option(
+    help: ArgumentHelp(
+      "Write the output to this file (atomically) instead of standard output.", valueName: "PATH"))
+  var output: String?
 }

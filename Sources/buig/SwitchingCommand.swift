@@ -47,13 +47,7 @@ struct SwitchingCommand: ParsableCommand {
   @Flag(help: "No progress messages.")
   var quiet = false
 
-  @Option(help: "Output format: table or json.")
-  var format: OutputFormat = .table
-
-  @Option(
-    help: ArgumentHelp(
-      "Write the output to this file (atomically) instead of standard output.", valueName: "PATH"))
-  var output: String?
+  @OptionGroup var out: TableOrJSONOutput
 
   @OptionGroup var rules: RuleOptions
 
@@ -67,10 +61,8 @@ struct SwitchingCommand: ParsableCommand {
   }
 
   func run() throws {
-    let edits = try setOptions.edits(command: "switching")
-    let table = try rules.table(command: "switching")
-    var loaded = try loadScenario(file, command: "switching", rules: table, edits: edits)
-    if let seed = seedOption.seed { loaded.scenario.seed = seed }
+    let loaded = try loadScenario(
+      file, command: "switching", rules: rules, set: setOptions, seed: seedOption.seed)
     let s = loaded.scenario
     let ids = s.input.interventions.map(\.id)
     guard let index = ids.firstIndex(of: intervention) else {
@@ -153,9 +145,9 @@ struct SwitchingCommand: ParsableCommand {
       monteCarlo: mc)
     let identity = RunIdentity(scenario: s, origin: loaded.origin)
     let text =
-      format == .json
+      out.format == .json
       ? JSONWriter.write(SwitchingRender.json(result, identity: identity))
       : SwitchingRender.table(result, identity: identity)
-    try write(text, to: output, command: "switching")
+    try write(text, to: out.output, command: "switching")
   }
 }
