@@ -65,8 +65,12 @@ public struct HorizonStatistics: Sendable {
   public var discountRate: Double
 
   /// The totals of a run's paths. The package's effect after the vangnet in year k is
-  /// N⁰_k − N_k per path; an intervention's is its share of it.
-  public init(_ values: PathValues, discountRate: Double, reserve: Double?) {
+  /// N⁰_k − N_k per path; an intervention's is its share of it. `fixedCosts[i][k]` is
+  /// intervention i's cost in year offset k where the run has no column for it (a cost fixed in
+  /// advance is the same in every path).
+  public init(
+    _ values: PathValues, fixedCosts: [[Double]], discountRate: Double, reserve: Double?
+  ) {
     let layout = values.layout
     let ny = layout.years.count
     let n = values.count
@@ -94,22 +98,24 @@ public struct HorizonStatistics: Sendable {
     netBurdenAbove = reserve.map { limit in
       (limit, Exceedance(count: total.reduce(0) { $0 + ($1 > limit ? 1 : 0) }, of: n))
     }
+    total = []
     // The package (its effect N⁰ − N), then each quantified intervention (its share).
     var entities: [WorthSeries] = [
       WorthSeries(
-        cost: offsets(.interventionCost)!, yield: offsets(.interventionYield)!,
+        cost: .columns(offsets(.interventionCost)!), yield: offsets(.interventionYield)!,
         effect: burden, baseline: offsets(.baselineNetBurden)!)
     ]
     var index: [Int?] = []
     for i in layout.interventions.indices {
-      guard let c = offsets(.cost, i), let y = offsets(.yield, i),
-        let e = offsets(.effectAfterVangnet, i)
-      else {
+      guard let y = offsets(.yield, i), let e = offsets(.effectAfterVangnet, i) else {
         index.append(nil)
         continue
       }
       index.append(entities.count)
-      entities.append(WorthSeries(cost: c, yield: y, effect: e, baseline: nil))
+      entities.append(
+        WorthSeries(
+          cost: offsets(.cost, i).map { .columns($0) } ?? .fixed(fixedCosts[i]), yield: y,
+          effect: e, baseline: nil))
     }
     let results = UnsafeMutableBufferPointer<WorthStatistics?>.allocate(capacity: entities.count)
     results.initialize(repeating: nil)
@@ -128,51 +134,91 @@ public struct HorizonStatistics: Sendable {
 
 /// Where one entity's yearly figures sit in a run's storage (offsets of each year's column).
 struct WorthSeries: Sendable {
-  let cost: [Int]
+  /// A cost: columns of the run, or the same figures in every path.
+  enum Cost: Sendable {
+    case columns([Int])
+    case fixed([Double])
+  }
+
+  let cost: Cost
   let yield: [Int]
   /// The effect after the vangnet; for the package, the net burden N (with `baseline` N⁰, the
   /// effect being N⁰ − N).
   let effect: [Int]
   let baseline: [Int]?
 
-  /// Calls `body` with each path's index and worth.
-  func forEachPath(
-    _ values: PathValues, discount d: [Double], _ body: (Int, Worth<Double>) -> Void
-  ) {
-    let ny = cost.count
-    values.storage.withUnsafeBufferPointer { v in
-      for p in 0..<values.count {
-        body(
-          p,
-          Worth<Double>(
-            years: ny, discount: { d[$0] }, cost: { v[cost[$0] + p] },
-            yield: { v[yield[$0] + p] },
-            effect: { k in
-              baseline.map { v[$0[k] + p] - v[effect[k] + p] } ?? v[effect[k] + p]
-            }))
-      }
+  /// The cost in year offset k of path p.
+  @inline(__always)
+  func cost(_ v: UnsafeBufferPointer<Double>, _ k: Int, _ p: Int) -> Double {
+    switch cost {
+    case .columns(let o): v[o[k] + p]
+    case .fixed(let f): f[k]
     }
   }
 
-  /// Each path's worth, summarized: one figure at a time through one buffer (a path's worth is
-  /// recomputed per figure, O(Y), so that memory stays at one series per entity).
+  /// The effect after the vangnet in year offset k of path p.
+  @inline(__always)
+  func effect(_ v: UnsafeBufferPointer<Double>, _ k: Int, _ p: Int) -> Double {
+    baseline.map { v[$0[k] + p] - v[effect[k] + p] } ?? v[effect[k] + p]
+  }
+
+  /// Each path's worth, summarized one figure at a time through one buffer, each pass reading
+  /// only the columns its figure needs, so that memory stays at one series per entity and the
+  /// columns are read a few times rather than once per figure each. The formulas are `Worth`'s:
+  /// net = Σ(e − c), NPV = Σ(e − c)·d_k, ROI = net / Σc, payback = the first k with
+  /// Σ_{j≤k}(e − c) ≥ 0 (a test holds the two to each other on every shipped scenario).
   func statistics(_ values: PathValues, discount d: [Double], years: [Int]) -> WorthStatistics {
-    var buffer = [Double](repeating: 0, count: values.count)
-    /// One figure of every path's worth, summarized; `nil` when a path lacks it.
-    func summary(_ figure: (Worth<Double>) -> Double?) -> Summary? {
-      var missing = false
-      forEachPath(values, discount: d) { p, w in
-        if let x = figure(w) { buffer[p] = x } else { missing = true }
+    let n = values.count
+    let ny = years.count
+    var buffer = [Double](repeating: 0, count: n)
+    /// One figure of every path, summarized.
+    func summary(_ f: (UnsafeBufferPointer<Double>, Int) -> Double) -> Summary {
+      values.storage.withUnsafeBufferPointer { v in
+        buffer.withUnsafeMutableBufferPointer { b in
+          for p in 0..<n { b[p] = f(v, p) }
+        }
       }
-      return missing ? nil : Summary(buffer)
+      return Summary(buffer)
     }
-    var payback = [Int16](repeating: -1, count: values.count)
-    forEachPath(values, discount: d) { p, w in payback[p] = w.payback.map { Int16($0) } ?? -1 }
+    let costs = summary { v, p in (0..<ny).reduce(0.0) { $0 + cost(v, $1, p) } }
+    let costFree = buffer.contains(0)
+    let yields = summary { v, p in (0..<ny).reduce(0.0) { $0 + v[yield[$1] + p] } }
+    let effects = summary { v, p in (0..<ny).reduce(0.0) { $0 + effect(v, $1, p) } }
+    let nets = summary { v, p in
+      (0..<ny).reduce(0.0) { $0 + effect(v, $1, p) - cost(v, $1, p) }
+    }
+    let npvs = summary { v, p in
+      (0..<ny).reduce(0.0) { $0 + (effect(v, $1, p) - cost(v, $1, p)) * d[$1] }
+    }
+    let rois: Summary? =
+      costFree
+      ? nil
+      : summary { v, p in
+        var net = 0.0
+        var c = 0.0
+        for k in 0..<ny {
+          let ck = cost(v, k, p)
+          net += effect(v, k, p) - ck
+          c += ck
+        }
+        return net / c
+      }
+    var payback = [Int16](repeating: -1, count: n)
+    values.storage.withUnsafeBufferPointer { v in
+      for p in 0..<n {
+        var cumulative = 0.0
+        for k in 0..<ny {
+          cumulative += effect(v, k, p) - cost(v, k, p)
+          if cumulative >= 0 {
+            payback[p] = Int16(k)
+            break
+          }
+        }
+      }
+    }
     return WorthStatistics(
-      cost: summary(\.cost)!, yield: summary(\.yield)!,
-      effectAfterVangnet: summary(\.effectAfterVangnet)!,
-      netAfterVangnet: summary(\.netAfterVangnet)!, npv: summary(\.npv)!, roi: summary(\.roi),
-      payback: PaybackStatistics(offsets: payback, years: years))
+      cost: costs, yield: yields, effectAfterVangnet: effects, netAfterVangnet: nets, npv: npvs,
+      roi: rois, payback: PaybackStatistics(offsets: payback, years: years))
   }
 }
 

@@ -78,6 +78,11 @@ public final class MonteCarlo: Sendable {
   public let seed: UInt64
   /// Where each series sits in the path values.
   public let layout: SeriesLayout
+  /// Each intervention's cost per year offset as the projection has it (EUR): every path's,
+  /// where the cost is fixed in advance.
+  public var fixedCosts: [[Double]] {
+    projection.interventions.map { $0.years.map(\.cost.doubleValue) }
+  }
   /// The accounting of every path (the projection's, in `Double`).
   public let accounting: YearAccounting<Double>
   let spec: MonteCarloSpec

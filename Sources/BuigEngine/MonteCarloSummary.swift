@@ -80,6 +80,7 @@ public struct MonteCarloSummary: Sendable {
     }
     deficitAboveThreshold = deficit.mapValues { ($0.0, $0.1) }
     netBurdenAbove = burden.mapValues { ($0.0, $0.1) }
-    horizon = HorizonStatistics(values, discountRate: discountRate, reserve: reserve)
+    horizon = HorizonStatistics(
+      values, fixedCosts: mc.fixedCosts, discountRate: discountRate, reserve: reserve)
   }
 }

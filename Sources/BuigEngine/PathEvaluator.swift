@@ -43,7 +43,8 @@ struct PathEvaluator {
     /// The columns of the yearly quantities, per year offset.
     let columns: Columns
     /// Per intervention and year offset (`[i · Y + k]`): the columns of its yield, its effect
-    /// after the vangnet and its cost; −1 for a p.m. intervention.
+    /// after the vangnet and its cost; −1 for a p.m. intervention (and for a cost fixed in
+    /// advance).
     let yieldColumn: [Int]
     let effectColumn: [Int]
     let costColumn: [Int]
@@ -234,7 +235,9 @@ struct PathEvaluator {
         out[model.yieldColumn[i * ny + k] * stride + column] = y
         out[model.effectColumn[i * ny + k] * stride + column] =
           model.quantified[i] ? a.shareAfterVangnet(yield: y, of: yieldTotal) : .nan
-        out[model.costColumn[i * ny + k] * stride + column] = costs[i * ny + k]
+        if model.costColumn[i * ny + k] >= 0 {
+          out[model.costColumn[i * ny + k] * stride + column] = costs[i * ny + k]
+        }
       }
     }
   }

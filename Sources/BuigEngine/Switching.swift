@@ -73,7 +73,7 @@ public struct Switching: Sendable {
     let mc = try MonteCarlo(
       input: changed, projection: projection, rules: rules, spec: s, seed: seed)
     let values = try mc.run(options)
-    let h = HorizonStatistics(values, discountRate: 0, reserve: nil)
+    let h = HorizonStatistics(values, fixedCosts: mc.fixedCosts, discountRate: 0, reserve: nil)
     guard let w = h.interventions[intervention] else { return (.nan, .nan) }
     return (w.netAfterVangnet.mean, w.netAfterVangnet.se)
   }
