@@ -57,8 +57,11 @@ let package = Package(
     ),
     .testTarget(name: "BuigJSONTests", dependencies: ["BuigJSON"]),
     .testTarget(name: "BuigCoreTests", dependencies: ["BuigCore", "BuigJSON", "BuigScenario"]),
-    .testTarget(name: "BuigEngineTests", dependencies: ["BuigEngine", "BuigCore", "BuigScenario"]),
-    .testTarget(name: "BuigCLITests", dependencies: ["BuigCore", "buig"]),
+    // Fixtures are read by path from the source tree, not bundled.
+    .testTarget(
+      name: "BuigEngineTests", dependencies: ["BuigEngine", "BuigCore", "BuigScenario"],
+      exclude: ["Fixtures"]),
+    .testTarget(name: "BuigCLITests", dependencies: ["BuigCore", "buig"], exclude: ["Fixtures"]),
     .testTarget(name: "BuigReportTests", dependencies: ["BuigReport", "BuigEngine", "BuigJSON"]),
     .testTarget(
       name: "BuigCheckTests", dependencies: ["BuigCheck", "BuigCore", "BuigEngine", "BuigScenario"]),
