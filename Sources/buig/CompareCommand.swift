@@ -57,6 +57,7 @@ struct CompareCommand: ParsableCommand {
         command: "compare")
     }
     let paths = monteCarlo.paths ?? a.scenario.monteCarlo.paths
+    try monteCarlo.checkUsed(paths: paths, command: "compare")
     if paths == 1 {
       throw ValidationError(
         "--paths: expected 0 (expected values only) or at least 2 to compare distributions, found 1"

@@ -23,27 +23,47 @@ struct MonteCarloArguments: ParsableArguments {
 
   @Option(
     name: .customLong("batch-size"),
-    help: "Paths per unit of work, a multiple of 128; the results do not depend on it.")
-  var batchSize: Int = 1024
+    help:
+      "Paths per unit of work, a multiple of 128 (default 1024); the results do not depend on it.")
+  var batchSize: Int?
 
-  @Option(help: "The caseload kernel: blas or reference.")
-  var kernel: KernelChoice = .blas
+  @Option(help: "The caseload kernel: blas or reference (default: blas).")
+  var kernel: KernelChoice?
 
   @Flag(help: "No progress bar.")
   var quiet = false
 
   func validate() throws {
     if let paths, paths < 0 { throw ValidationError("--paths must be 0 or more") }
-    if batchSize < 1 || batchSize % MonteCarlo.tile != 0 {
+    if let batchSize, batchSize < 1 || batchSize % MonteCarlo.tile != 0 {
       throw ValidationError("--batch-size must be a positive multiple of \(MonteCarlo.tile)")
+    }
+  }
+
+  /// A usage error when options that only steer Monte Carlo paths are given for a run without
+  /// paths (they would change nothing, and an option must never be ignored silently).
+  func checkUsed(paths n: Int, command: String) throws {
+    guard n == 0 else { return }
+    let given = [
+      ("--threads", threadsOption.threads != nil), ("--batch-size", batchSize != nil),
+      ("--kernel", kernel != nil),
+    ].filter(\.1).map(\.0)
+    if !given.isEmpty {
+      var failure = InputFailure(
+        command: command,
+        [
+          "\(given.joined(separator: ", ")) \(given.count == 1 ? "steers" : "steer") Monte Carlo paths; found --paths 0 (expected values only)"
+        ])
+      failure.exitCode = 2
+      throw failure
     }
   }
 
   func options(paths n: Int) -> MonteCarloOptions {
     MonteCarloOptions(
       paths: n, threads: threadsOption.count,
-      batchSize: batchSize,
-      kernel: kernel.kind)
+      batchSize: batchSize ?? 1024,
+      kernel: (kernel ?? .blas).kind)
   }
 }
 

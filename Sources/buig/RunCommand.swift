@@ -177,6 +177,7 @@ struct RunCommand: ParsableCommand {
     let discount = try discountOption.discount(scenario.rules, command: "run")
     let projection = try loaded.projection(command: "run")
     let paths = monteCarlo.paths ?? scenario.monteCarlo.paths
+    try monteCarlo.checkUsed(paths: paths, command: "run")
     guard paths > 0 else {
       if reserveOption.reserve != nil {
         throw InputFailure(

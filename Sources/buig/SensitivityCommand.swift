@@ -57,8 +57,11 @@ struct SensitivityCommand: ParsableCommand {
   )
   var paths: Int?
 
-  @Option(help: "Bootstrap resamples for the intervals of the Sobol indices (at least 100).")
-  var resamples: Int = Sobol.defaultResamples
+  @Option(
+    help:
+      "Bootstrap resamples for the intervals of the Sobol indices (at least 100; default \(Sobol.defaultResamples))."
+  )
+  var resamples: Int?
 
   @OptionGroup var seedOption: SeedOption
 
@@ -80,8 +83,12 @@ struct SensitivityCommand: ParsableCommand {
         "--paths must be 0 (the tornado only) or at least 2 (rows of the Sobol design); found \(paths)"
       )
     }
-    if resamples < 100 {
+    if let resamples, resamples < 100 {
       throw ValidationError("--resamples must be at least 100; found \(resamples)")
+    }
+    if paths == 0 && (resamples != nil || seedOption.seed != nil) {
+      throw ValidationError(
+        "--resamples and --seed steer the Sobol indices; found --paths 0 (the tornado only)")
     }
   }
 
@@ -120,7 +127,8 @@ struct SensitivityCommand: ParsableCommand {
     let analysis: SensitivityAnalysis
     do {
       analysis = try mc.sensitivity(
-        quantity: quantity, period: period, rows: rows, resamples: resamples, options: options
+        quantity: quantity, period: period, rows: rows,
+        resamples: resamples ?? Sobol.defaultResamples, options: options
       ) { bar.update($0) }
     } catch {
       bar.finish()

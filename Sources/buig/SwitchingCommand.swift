@@ -58,6 +58,10 @@ struct SwitchingCommand: ParsableCommand {
       throw ValidationError(
         "--paths: expected 0 (the expected projection only) or at least 2, found \(paths)")
     }
+    if paths == 0 && (seedOption.seed != nil || threadsOption.threads != nil) {
+      throw ValidationError(
+        "--seed and --threads steer the Monte Carlo interval: give --paths N with them")
+    }
   }
 
   func run() throws {

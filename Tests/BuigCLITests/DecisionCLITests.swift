@@ -226,4 +226,23 @@ struct DecisionCLITests {
     let se = try double(stats["se"])
     #expect(se > 0 && abs(mean) <= 2 * se, "mean \(mean), se \(se)")
   }
+
+  @Test func optionsThatSteerPathsAreRefusedWithoutPaths() throws {
+    let cases: [[String]] = [
+      ["run", g2018, "--paths", "0", "--threads", "2"],
+      ["run", g2018, "--paths", "0", "--batch-size", "256"],
+      ["compare", g2018, mechanistic, "--paths", "0", "--kernel", "reference"],
+      ["switching", g2018, "--intervention", "screening", "--seed", "3"],
+      ["sensitivity", g2018, "--paths", "0", "--resamples", "200"],
+    ]
+    for arguments in cases {
+      let r = try buig(arguments)
+      #expect(r.status == 2, "\(arguments): \(r.stderr)")
+      #expect(r.stderr.contains("--paths"), "\(arguments): \(r.stderr)")
+      #expect(r.stdout.isEmpty)
+    }
+    // The same options with paths are taken.
+    let ok = try buig(["run", g2018, "--paths", "256", "--threads", "1", "--quiet"])
+    #expect(ok.status == 0, "\(ok.stderr)")
+  }
 }
