@@ -145,8 +145,10 @@ else:
         failures.append(f"run --set: run.set is {doc['run'].get('set')}, expected [{edit!r}]")
 for path in shipped:
     name = os.path.basename(path)
-    for extra in (["--paths", "256"], ["--paths", "256", "--horizon", "--quantity", "total"], ["--paths", "0"]):
-        args = [binary, "sensitivity", path, "--format", "json", "--resamples", "100", "--quiet"] + extra
+    for extra in (["--paths", "256", "--resamples", "100"],
+                  ["--paths", "256", "--resamples", "100", "--horizon", "--quantity", "total"],
+                  ["--paths", "0"]):
+        args = [binary, "sensitivity", path, "--format", "json", "--quiet"] + extra
         out = subprocess.run(args, capture_output=True, text=True)
         if out.returncode != 0:
             failures.append(f"{name}: buig sensitivity {' '.join(extra)} exited {out.returncode}: {out.stderr[:300]}")
