@@ -1,13 +1,17 @@
 # Two commands do all the set-up on a fresh Debian machine with the Swift toolchain:
 #   make run    install what is missing, build, run the main job on the built-in default
 #   make test   install what is missing, run the test suite, the scenario regression check
-#               (buig check against goldens/) and the format check
+#               (buig check against goldens/), the format check and the HTML report checked in
+#               headless Chromium (make browser-test, Tests/browser/README.md)
 SHELL := /bin/bash
 DEB_PACKAGES := libopenblas-dev liblapack-dev pkg-config python3
 PY_PACKAGES := jsonschema
+# For make browser-test only: a real browser, its WebDriver, pdftotext and a font; Selenium and Pillow.
+BROWSER_DEB_PACKAGES := chromium chromium-driver poppler-utils fonts-dejavu-core
+BROWSER_PY_PACKAGES := selenium Pillow
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps pydeps build run test lint format
+.PHONY: deps pydeps browser-deps browser-test build run test lint format
 
 # Debian packages, installed only when `dpkg -s` says they are missing.
 deps:
@@ -19,9 +23,22 @@ deps:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-# Python packages for the tests only (an independent JSON Schema validator), when missing.
+# Python packages for the tests only (an independent JSON Schema validator; Selenium and Pillow
+# for the browser check), when missing.
 pydeps: deps
 	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install --quiet $(PY_PACKAGES)
+	@python3 -c 'import selenium, PIL' 2>/dev/null || python3 -m pip install --quiet $(BROWSER_PY_PACKAGES)
+
+# Debian's Chromium, its chromedriver, poppler's pdftotext and DejaVu fonts, only when `dpkg -s` says they are
+# missing (about 425 MiB once installed; Tests/browser/README.md has the timings).
+browser-deps: pydeps
+	@missing=""; \
+	for p in $(BROWSER_DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
 
 build: deps
 	swift build -c release --product buig
@@ -33,7 +50,38 @@ test: pydeps
 	swift build --build-tests
 	swift test
 	.build/debug/buig check scenarios --junit .build/check-junit.xml
+	$(MAKE) browser-test
 	$(MAKE) lint
+
+# The HTML report in headless Chromium (Tests/browser/check_report.py): no network request, the
+# first screen and every chart drawn, printed to A4 PDF with the CSS page numbers. The fixture
+# page is the check's own self-test and always runs; the real report is checked as soon as
+# `buig report` exists, and until then the run says that it was skipped.
+BROWSER_OUT := .build/browser
+browser-test: browser-deps
+	swift build --product buig
+	rm -rf $(BROWSER_OUT) && mkdir -p $(BROWSER_OUT)/fixture $(BROWSER_OUT)/report
+	python3 Tests/browser/check_report.py Tests/browser/fixture-report.html $(BROWSER_OUT)/fixture
+	@echo "check_report.py on a broken page, which must fail every check:"; \
+	python3 Tests/browser/check_report.py Tests/browser/fixture-broken-report.html $(BROWSER_OUT)/broken \
+	  > $(BROWSER_OUT)/broken.log; rc=$$?; \
+	for expected in 'CSS url(http' '<img src="https' 'network request attempted' 'request failed in the browser' \
+	  'first screen looks blank' 'chart-empty: its' 'chart-zero: size' 'chart-outside: at' \
+	  "chart-unlabelled: role" 'chart-unlabelled: no <title>' 'chart-unlabelled: no <desc>' \
+	  'not A4' 'page number pattern' "page label '1 / 1'"; do \
+	  grep -qF -- "$$expected" $(BROWSER_OUT)/broken.log || { echo "missed: $$expected"; missing=1; }; \
+	done; \
+	if [ $$rc -ne 1 ] || [ -n "$$missing" ]; then cat $(BROWSER_OUT)/broken.log; echo "exit $$rc"; exit 1; fi; \
+	echo "  $$(grep -c '^FAIL:' $(BROWSER_OUT)/broken.log) failures found, as expected"
+	@# `buig report --help` alone exits 0 before the subcommand exists (run is the default
+	@# subcommand and prints its help), so look for the report's own usage line.
+	@if .build/debug/buig report --help 2>/dev/null | grep -q 'USAGE: buig report'; then \
+	  set -x; \
+	  .build/debug/buig report scenarios/groningen-2018.json --output $(BROWSER_OUT)/report/report.html --paths 2000 && \
+	  python3 Tests/browser/check_report.py $(BROWSER_OUT)/report/report.html $(BROWSER_OUT)/report; \
+	else \
+	  echo "browser-test: 'buig report' does not exist yet; only the fixture page was checked"; \
+	fi
 
 lint:
 	swift format lint --strict -r Sources Tests Package.swift
