@@ -1,0 +1,201 @@
+import BuigReport
+import Foundation
+import Testing
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
+
+/// An element of a parsed SVG.
+final class Node {
+  let name: String
+  let attrs: [String: String]
+  var children: [Node] = []
+  var text = ""
+
+  init(name: String, attrs: [String: String]) {
+    self.name = name
+    self.attrs = attrs
+  }
+
+  var classes: Set<Substring> { Set((attrs["class"] ?? "").split(separator: " ")) }
+
+  func has(_ cls: String) -> Bool { classes.contains(Substring(cls)) }
+
+  /// This element and all below it, in document order.
+  var all: [Node] { [self] + children.flatMap(\.all) }
+
+  /// Every element below with class `cls`.
+  func find(_ cls: String) -> [Node] { all.filter { $0.has(cls) } }
+
+  /// All text below, concatenated.
+  var allText: String { text + children.map(\.allText).joined() }
+
+  func number(_ attr: String) -> Double? { attrs[attr].flatMap(Double.init) }
+
+  func first(_ name: String) -> Node? { all.dropFirst().first { $0.name == name } }
+}
+
+/// Parses SVG text into a tree with Foundation's XMLParser; fails the test when it is not
+/// well-formed XML.
+final class TreeBuilder: NSObject, XMLParserDelegate {
+  var stack: [Node] = []
+  var root: Node?
+
+  func parser(
+    _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+    qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]
+  ) {
+    let node = Node(name: elementName, attrs: attributeDict)
+    stack.last?.children.append(node)
+    if root == nil { root = node }
+    stack.append(node)
+  }
+
+  func parser(
+    _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
+    qualifiedName qName: String?
+  ) {
+    stack.removeLast()
+  }
+
+  func parser(_ parser: XMLParser, foundCharacters string: String) {
+    stack.last?.text += string
+  }
+
+  static func parse(_ svg: String) throws -> Node {
+    let parser = XMLParser(data: Data(svg.utf8))
+    let builder = TreeBuilder()
+    parser.delegate = builder
+    let ok = parser.parse()
+    #expect(ok, "not well-formed: \(String(describing: parser.parserError))")
+    return try #require(builder.root)
+  }
+}
+
+/// The value-to-position map of an axis, recovered from two of its ticks.
+struct AxisMap {
+  let a: Double
+  let b: Double
+
+  /// From the `tick` groups of `axis`: their `data-value` and the position of their line
+  /// (`y1` for a vertical axis, `x1` for a horizontal one).
+  init(axis: Node, coordinate: String) throws {
+    let ticks = axis.find("tick")
+    #expect(ticks.count >= 2)
+    let pts = try ticks.map { t in
+      (try #require(t.number("data-value")), try #require(t.first("line")?.number(coordinate)))
+    }
+    let (v0, p0) = pts[0]
+    let (v1, p1) = pts[pts.count - 1]
+    b = (p1 - p0) / (v1 - v0)
+    a = p0 - b * v0
+    for (v, p) in pts { #expect(abs(a + b * v - p) < 0.02, "ticks not evenly spaced") }
+  }
+
+  func callAsFunction(_ v: Double) -> Double { a + b * v }
+}
+
+func points(_ node: Node) throws -> [(Double, Double)] {
+  try #require(node.attrs["points"]).split(separator: " ").map { pair in
+    let xy = pair.split(separator: ",").map { Double($0)! }
+    return (xy[0], xy[1])
+  }
+}
+
+func near(_ a: Double, _ b: Double, _ tolerance: Double = 0.02) -> Bool {
+  abs(a - b) <= tolerance
+}
+
+let euro = ChartFormat { "€ " + String(Int($0.rounded())) }
+let pct = ChartFormat { String(format: "%.1f%%", $0) }
+
+/// Checks that the ticks are 4–6 nice numbers (1, 2, 2.5, 5 × 10^k apart) covering `values`.
+func checkNiceTicks(_ axis: Node, covering values: [Double]) throws {
+  let ticks = try axis.find("tick").map { try #require($0.number("data-value")) }
+  #expect((4...6).contains(ticks.count), "\(ticks.count) ticks")
+  let step = ticks[1] - ticks[0]
+  for (a, b) in zip(ticks, ticks.dropFirst()) { #expect(near(b - a, step, 1e-6 * abs(step))) }
+  let k = floor(log10(step))
+  let mantissa = step / pow(10, k)
+  #expect([1, 2, 2.5, 5, 10].contains { near(mantissa, $0, 1e-6) }, "step \(step)")
+  #expect(ticks.first! <= values.min()! && ticks.last! >= values.max()!)
+}
+
+func checkHeader(_ root: Node, id: String, title: String, description: String) {
+  #expect(root.name == "svg")
+  #expect(root.attrs["xmlns"] == "http://www.w3.org/2000/svg")
+  #expect(root.attrs["id"] == id)
+  #expect(root.attrs["role"] == "img")
+  #expect(root.has("chart"))
+  #expect(root.attrs["aria-labelledby"] == "\(id)-title \(id)-desc")
+  #expect(root.attrs["viewBox"]?.hasPrefix("0 0 640") == true)
+  #expect(root.children.count >= 2)
+  #expect(root.children[0].name == "title" && root.children[0].attrs["id"] == "\(id)-title")
+  #expect(root.children[0].text == title)
+  #expect(root.children[1].name == "desc" && root.children[1].attrs["id"] == "\(id)-desc")
+  #expect(root.children[1].text == description)
+  // Self-contained: no script, no external reference, no style sheet leaking into the page.
+  #expect(!root.all.contains { ["script", "image", "style", "foreignObject"].contains($0.name) })
+  #expect(root.find("legend").count == 1)
+}
+
+@Suite("SVG charts")
+struct ChartTests {
+  static let years = [2025, 2026, 2027, 2028, 2029]
+  static let p5 = [-2e6, -1.5e6, -1e6, -0.8e6, -0.5e6]
+  static let p25 = [0.5e6, 1e6, 1.5e6, 2e6, 2.5e6]
+  static let p50 = [1e6, 2e6, 3e6, 3.5e6, 4e6]
+  static let p75 = [1.5e6, 3e6, 4.5e6, 5e6, 5.5e6]
+  static let p95 = [3e6, 5e6, 7e6, 8e6, 9.2e6]
+  static let expected = [1.2e6, 2.2e6, 3.1e6, 3.8e6, 4.1e6]
+
+  static func fanSVG(title: String = "Tekort") -> String {
+    Chart.fan(
+      id: "fan1", title: title, description: "Waaier van het tekort per jaar", years: years,
+      p5: p5, p25: p25, p50: p50, p75: p75, p95: p95, expected: expected,
+      lines: [ChartLine(label: "drempel", values: [6e6, 6e6, 6e6, 6e6, 6e6])], format: euro,
+      legend: FanLegend(band90: "90%", band50: "50%", median: "mediaan", expected: "verwacht"))
+  }
+
+  @Test func fanChartStructure() throws {
+    let root = try TreeBuilder.parse(Self.fanSVG())
+    checkHeader(root, id: "fan1", title: "Tekort", description: "Waaier van het tekort per jaar")
+    let axis = try #require(root.find("axis-y").first)
+    let all = Self.p5 + Self.p95 + Self.expected + [6e6]
+    try checkNiceTicks(axis, covering: all)
+    let y = try AxisMap(axis: axis, coordinate: "y1")
+    #expect(root.find("band-90").count == 1)
+    #expect(root.find("band-50").count == 1)
+    #expect(root.find("expected").count == 1)
+    #expect(root.find("ref-line").count == 1)
+    #expect(root.find("ref-line")[0].attrs["data-label"] == "drempel")
+    #expect(root.find("ref-label").map(\.text) == ["drempel"])
+
+    // The median: one point per year, at the year's label and the value's height.
+    let median = try #require(root.find("median").first)
+    let pts = try points(median)
+    #expect(pts.count == Self.years.count)
+    let labels = root.find("x-label")
+    #expect(labels.map(\.allText) == Self.years.map(String.init))
+    for (k, (px, py)) in pts.enumerated() {
+      #expect(near(px, try #require(labels[k].number("x"))))
+      #expect(near(py, y(Self.p50[k])))
+    }
+    // The 90% band runs along p95 and back along p5.
+    let band = try points(root.find("band-90")[0])
+    #expect(band.count == 2 * Self.years.count)
+    #expect(near(band[0].1, y(Self.p95[0])) && near(band.last!.1, y(Self.p5[0])))
+    // Expected dashed, median solid: a second channel besides colour.
+    #expect(root.find("expected")[0].attrs["stroke-dasharray"] != nil)
+    #expect(median.attrs["stroke-dasharray"] == nil)
+  }
+
+  @Test func escapingAndReproducibility() throws {
+    let svg = Self.fanSVG(title: "Tekort <&> \"x\" 'y'")
+    let root = try TreeBuilder.parse(svg)
+    #expect(root.children[0].text == "Tekort <&> \"x\" 'y'")
+    #expect(svg.contains("Tekort &lt;&amp;&gt; &quot;x&quot; &apos;y&apos;"))
+    #expect(Self.fanSVG() == Self.fanSVG())
+  }
+}
