@@ -198,4 +198,83 @@ struct ChartTests {
     #expect(svg.contains("Tekort &lt;&amp;&gt; &quot;x&quot; &apos;y&apos;"))
     #expect(Self.fanSVG() == Self.fanSVG())
   }
+
+  @Test func barChartStructure() throws {
+    let series = [
+      BarSeries(label: "kosten", values: [-1.2e6, -1.5e6, -1.5e6]),
+      BarSeries(label: "opbrengst", values: [0.4e6, nil, 2.6e6]),
+      BarSeries(label: "effect <&> na vangnet", values: [0.1e6, 0.3e6, nil]),
+    ]
+    let svg = Chart.bars(
+      id: "bars1", title: "Kosten en baten", description: "Per jaar",
+      categories: ["2025", "2026", "2027"],
+      series: series, format: euro)
+    let root = try TreeBuilder.parse(svg)
+    checkHeader(root, id: "bars1", title: "Kosten en baten", description: "Per jaar")
+    let axis = try #require(root.find("axis-y").first)
+    let values = series.flatMap { $0.values.compactMap { $0 } }
+    try checkNiceTicks(axis, covering: values + [0])
+    let y = try AxisMap(axis: axis, coordinate: "y1")
+    let bars = root.find("bar")
+    #expect(bars.count == values.count)
+    #expect(root.find("pm").count == 2)
+    #expect(root.find("pm").allSatisfy { $0.allText.contains("p.m.") })
+    #expect(
+      root.find("pm").map { $0.attrs["data-series"] ?? "" } == [
+        "opbrengst", "effect <&> na vangnet",
+      ])
+    #expect(root.find("series").count == series.count)
+    for bar in bars {
+      let serie = try #require(series.first { $0.label == bar.attrs["data-series"] })
+      let c = try #require(["2025", "2026", "2027"].firstIndex(of: bar.attrs["data-category"]))
+      let value = try #require(serie.values[c])
+      #expect(bar.number("data-value") == value)
+      let top = try #require(bar.number("y"))
+      let height = try #require(bar.number("height"))
+      #expect(near(top, min(y(value), y(0))))
+      #expect(near(height, abs(y(value) - y(0))))
+    }
+    // Series differ without colour: each has its own fill (a pattern after the first).
+    let fills = Set(bars.compactMap { $0.attrs["fill"] })
+    #expect(fills.count == series.count)
+  }
+
+  @Test func waterfallChains() throws {
+    let steps: [(label: String, value: Double?)] = [
+      ("macrotekort", 3e6), ("herverdeeleffect", -1e6), ("reservering", nil), ("rest", 0.5e6),
+    ]
+    let svg = Chart.waterfall(
+      id: "wf", title: "Tekort verklaard", description: "Van macrotekort naar tekort",
+      steps: steps, totalLabel: "tekort", format: euro)
+    let root = try TreeBuilder.parse(svg)
+    checkHeader(
+      root, id: "wf", title: "Tekort verklaard", description: "Van macrotekort naar tekort")
+    let axis = try #require(root.find("axis-y").first)
+    try checkNiceTicks(axis, covering: [0, 3e6, 2e6, 2.5e6])
+    let y = try AxisMap(axis: axis, coordinate: "y1")
+    let drawn = root.find("step")
+    #expect(drawn.count == steps.count)
+    #expect(drawn.map { $0.attrs["data-label"] ?? "" } == steps.map(\.label))
+    #expect(drawn.filter { $0.has("pm") }.count == 1 && drawn[2].has("pm"))
+    #expect(drawn[2].allText.contains("p.m."))
+    var level = 0.0
+    for (node, step) in zip(drawn, steps) {
+      let start = try #require(node.number("data-start"))
+      let end = try #require(node.number("data-end"))
+      #expect(near(start, level), "each step starts where the one before ended")
+      #expect(near(end, start + (step.value ?? 0)))
+      if let value = step.value {
+        let rect = try #require(node.first("rect"))
+        #expect(near(try #require(rect.number("y")), min(y(start), y(end))))
+        #expect(near(try #require(rect.number("height")), abs(y(end) - y(start))))
+        #expect(node.number("data-value") == value)
+      }
+      level = end
+    }
+    let total = try #require(root.find("total").first)
+    #expect(total.number("data-value") == steps.compactMap(\.value).reduce(0, +))
+    let rect = try #require(total.first("rect"))
+    #expect(near(try #require(rect.number("y")), y(2.5e6)))
+    #expect(near(try #require(rect.number("height")), y(0) - y(2.5e6)))
+  }
 }
