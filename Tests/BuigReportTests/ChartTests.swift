@@ -277,4 +277,94 @@ struct ChartTests {
     #expect(near(try #require(rect.number("y")), y(2.5e6)))
     #expect(near(try #require(rect.number("height")), y(0) - y(2.5e6)))
   }
+
+  @Test func tornadoBarsAroundTheBase() throws {
+    let bars: [(label: String, low: Double, high: Double)] = [
+      ("instroom", 2.2e6, 5.1e6), ("uitstroom", 2.9e6, 4.0e6),
+      ("prijs <&> per uitkering", 3.4e6, 3.9e6), ("omgekeerd", 3.8e6, 3.1e6),
+    ]
+    let base = 3.5e6
+    let svg = Chart.tornado(
+      id: "tor", title: "Gevoeligheid", description: "Tekort bij laag en hoog", bars: bars,
+      base: base, lowLabel: "laag", highLabel: "hoog", format: euro)
+    let root = try TreeBuilder.parse(svg)
+    checkHeader(root, id: "tor", title: "Gevoeligheid", description: "Tekort bij laag en hoog")
+    let axis = try #require(root.find("axis-x").first)
+    try checkNiceTicks(axis, covering: bars.flatMap { [$0.low, $0.high] } + [base])
+    let x = try AxisMap(axis: axis, coordinate: "x1")
+    let drawn = root.find("tornado-bar")
+    #expect(drawn.map { $0.attrs["data-label"] ?? "" } == bars.map(\.label), "order as given")
+    let baseLine = try #require(root.find("base-line").first)
+    #expect(baseLine.number("data-value") == base)
+    #expect(near(try #require(baseLine.first("line")?.number("x1")), x(base)))
+    var lastY = -Double.infinity
+    for (node, bar) in zip(drawn, bars) {
+      #expect(node.number("data-low") == bar.low && node.number("data-high") == bar.high)
+      for (cls, value) in [("low", bar.low), ("high", bar.high)] {
+        let rect = try #require(node.find(cls).first)
+        let left = try #require(rect.number("x"))
+        let right = left + (try #require(rect.number("width")))
+        // The bar runs from the base to the value, on the value's side of the base.
+        if value < base {
+          #expect(near(left, x(value)) && near(right, x(base)))
+        } else {
+          #expect(near(left, x(base)) && near(right, x(value)))
+        }
+        let y = try #require(rect.number("y"))
+        #expect(y > lastY, "rows top to bottom in the given order")
+      }
+      lastY = try #require(node.find("low").first?.number("y"))
+    }
+  }
+
+  @Test func bandViewPlacesTheDeficitInItsBand() throws {
+    let shape = [
+      VangnetBandShape(fromPercent: 7.5, toPercent: 10, ratePercent: 50),
+      VangnetBandShape(fromPercent: 10, toPercent: 12.5, ratePercent: 75),
+      VangnetBandShape(fromPercent: 12.5, toPercent: nil, ratePercent: 100),
+    ]
+    let years = [2025, 2026, 2027, 2028, 2029]
+    let deficits: [Double?] = [5, 8.2, 10, nil, 13.1]
+    let svg = Chart.bandView(
+      id: "band", title: "Vangnet", description: "Tekort tegen de banden", years: years,
+      deficitPercent: deficits, bands: Array(repeating: shape, count: years.count), format: pct,
+      percentFormat: ChartFormat { String(Int($0)) + "%" })
+    let root = try TreeBuilder.parse(svg)
+    checkHeader(root, id: "band", title: "Vangnet", description: "Tekort tegen de banden")
+    let axis = try #require(root.find("axis-y").first)
+    try checkNiceTicks(axis, covering: [0, 13.1, 12.5])
+    let y = try AxisMap(axis: axis, coordinate: "y1")
+    #expect(root.find("band").count == 3 * years.count)
+    #expect(root.find("threshold").count == years.count)
+    #expect(root.find("pm").map { $0.attrs["data-year"] } == ["2028"])
+    let markers = root.find("deficit-marker")
+    #expect(markers.map { $0.attrs["data-year"] } == ["2025", "2026", "2027", "2029"])
+    let expectedBand = ["2025": -1, "2026": 0, "2027": 1, "2029": 2]
+    let expectedRate = ["2025": 0.0, "2026": 50, "2027": 75, "2029": 100]
+    for marker in markers {
+      let year = try #require(marker.attrs["data-year"])
+      let value = try #require(marker.number("data-value"))
+      #expect(marker.number("data-band").map(Int.init) == expectedBand[year])
+      #expect(marker.number("data-rate") == expectedRate[year])
+      // The diamond's centre is at the value's height …
+      let d = try #require(marker.first("path")?.attrs["d"])
+      let numbers = d.split { "MLZ ".contains($0) }.map { Double($0)! }
+      let cy = numbers[3]
+      #expect(near(cy, y(value)))
+      // … and inside the rectangle of the band it is said to fall in (below the threshold
+      // when in none).
+      let bands = root.find("band").filter { $0.attrs["data-year"] == year }
+      if let k = marker.number("data-band"), k >= 0 {
+        let band = try #require(bands.first { $0.number("data-index") == k })
+        #expect(band.attrs["data-label"] == "\(Int(try #require(band.number("data-rate"))))%")
+        let rect = try #require(band.first("rect"))
+        let top = try #require(rect.number("y"))
+        let bottom = top + (try #require(rect.number("height")))
+        #expect(top - 0.01 <= cy && cy <= bottom + 0.01)
+      } else {
+        let threshold = try #require(bands.first?.number("data-from"))
+        #expect(value < threshold && cy > y(threshold))
+      }
+    }
+  }
 }

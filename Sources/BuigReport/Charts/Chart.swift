@@ -360,6 +360,7 @@ struct LinearMap {
 /// The key drawn before a legend text.
 enum LegendKey {
   case swatch(fill: String, stroke: String?)
+  case shade(color: String, opacity: Double)
   case line(color: String, dash: String?, width: Double, marker: Bool)
   case diamond(color: String)
 }
@@ -386,6 +387,10 @@ extension Chart {
         out +=
           "<rect x=\"\(SVG.n(cx))\" y=\"\(SVG.n(cy - 9))\" width=\"16\" height=\"10\" "
           + "fill=\"\(fill)\"\(s)/>"
+      case .shade(let color, let opacity):
+        out +=
+          "<rect x=\"\(SVG.n(cx))\" y=\"\(SVG.n(cy - 9))\" width=\"16\" height=\"10\" "
+          + "fill=\"\(color)\" fill-opacity=\"\(SVG.fixed(opacity, 2))\"/>"
       case .line(let color, let dash, let width, let marker):
         let d = dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
         out +=
