@@ -24,6 +24,7 @@ struct Buig: ParsableCommand {
     subcommands: [
       RunCommand.self, ValidateCommand.self, ExampleCommand.self, CompareCommand.self,
       CheckCommand.self, ReserveCommand.self, SwitchingCommand.self, SensitivityCommand.self,
+      ReportCommand.self,
       MergeCommand.self,
       VangnetCommand.self, RulesCommand.self, PositionCommand.self,
     ],

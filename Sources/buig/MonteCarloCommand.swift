@@ -204,7 +204,7 @@ func runPaths(
 /// statistics per year and over the horizon (net present values at `discountRate`, a fraction
 /// a year).
 func simulate(
-  _ scenario: Scenario, _ projection: Projection, paths: Int, _ monteCarlo: MonteCarloArguments,
+  _ scenario: Scenario, _ projection: Projection, _ options: MonteCarloOptions, quiet: Bool,
   precision: MonteCarlo.Precision? = nil, discountRate: Decimal, reserve: Double?,
   command: String
 ) throws -> MonteCarloInfo {
@@ -213,9 +213,7 @@ func simulate(
   for w in notes {
     FileHandle.standardError.write(Data("buig \(command): warning: \(w)\n".utf8))
   }
-  let options = monteCarlo.options(paths: paths)
-  let values = try runPaths(
-    mc, options, precision: precision, quiet: monteCarlo.quiet, command: command)
+  let values = try runPaths(mc, options, precision: precision, quiet: quiet, command: command)
   return MonteCarloInfo(
     engine: mc,
     summary: MonteCarloSummary(

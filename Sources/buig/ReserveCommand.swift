@@ -47,7 +47,7 @@ struct ReserveCommand: ParsableCommand {
         ])
     }
     let info = try simulate(
-      scenario, projection, paths: paths, monteCarlo,
+      scenario, projection, monteCarlo.options(paths: paths), quiet: monteCarlo.quiet,
       discountRate: scenario.rules.discountRate?.rate ?? 0,
       reserve: reserveOption.reserve(scenario), command: "reserve")
     let identity = RunIdentity(scenario: scenario, origin: loaded.origin)

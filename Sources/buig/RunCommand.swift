@@ -71,6 +71,31 @@ func write(_ text: String, to path: String?, command: String) throws {
   try writeData(Data(text.utf8), to: path, command: command)
 }
 
+/// Fails (exit 1) unless `path` can be written: its folder exists and is writable, and it is
+/// not a folder itself. Called before any long computation, so that a run is not lost at the
+/// end for want of a place to put it.
+func checkWritable(_ path: String, command: String) throws {
+  let url = URL(fileURLWithPath: path)
+  let folder = url.deletingLastPathComponent().path
+  var isFolder: ObjCBool = false
+  let problem: String?
+  if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+    problem = "a folder"
+  } else if !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder)
+    || !isFolder.boolValue
+  {
+    problem = "that its folder \(folder) does not exist"
+  } else if access(folder, W_OK) != 0 {
+    problem = "that its folder \(folder) is not writable"
+  } else {
+    problem = nil
+  }
+  if let problem {
+    throw InputFailure(
+      command: command, ["\(path): expected a writable file path, found \(problem)"])
+  }
+}
+
 /// Writes bytes to `path` atomically.
 func writeData(_ data: Data, to path: String, command: String) throws {
   let url = URL(fileURLWithPath: path)
@@ -191,7 +216,7 @@ struct RunCommand: ParsableCommand {
     }
     guard let (k, m) = shardSpec else {
       let info = try simulate(
-        scenario, projection, paths: paths, monteCarlo,
+        scenario, projection, monteCarlo.options(paths: paths), quiet: monteCarlo.quiet,
         precision: precision.map {
           MonteCarlo.Precision(quantity: precisionQuantity, target: $0)
         },

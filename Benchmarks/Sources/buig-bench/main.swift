@@ -409,6 +409,14 @@ func run() throws -> (json: JSON, summary: [String]) {
     var widest = Double.nan
   }
   let sensitivityOutcome = SensitivityOutcome()
+  var reportContender: Contender?
+  var reportArgs: [String] = []
+  /// What the last `buig report --timings` said: the rendering's own seconds and the bytes.
+  final class ReportOutcome {
+    var renderSeconds: [Double] = []
+    var bytes: Int?
+  }
+  let reportOutcome = ReportOutcome()
   var commands: Set<String> = []
   if options.only.contains("e2e") {
     guard FileManager.default.isExecutableFile(atPath: buig) else {
@@ -513,6 +521,31 @@ func run() throws -> (json: JSON, summary: [String]) {
         return Sample(seconds: r.seconds, peakKiB: r.peakKiB, cpuSeconds: r.cpuSeconds)
       }
       sensitivityContender = c
+      contenders.append(c)
+    }
+    if commands.contains("report") {
+      let paths = smoke ? 2_000 : 1_000_000
+      let args = [
+        buig, "report", scenario, "--paths", String(paths), "--threads", "2", "--quiet",
+        "--timings", "--output", scratch + "/report.html",
+      ]
+      reportArgs = args
+      let outcome = reportOutcome
+      let c = Contender("buig report") {
+        let r = try spawnChecked(args, environment: childEnvironment, scratch: scratch)
+        // "buig report: simulate 5.1 s, …, render 0.031 s, write 0.001 s; 123456 bytes"
+        let parts = r.stderr.components(separatedBy: "render ")
+        guard parts.count == 2, let render = Double(parts[1].prefix { $0 != " " }),
+          let bytes = Int(
+            r.stderr.components(separatedBy: "; ").last?.prefix { $0.isNumber } ?? "")
+        else {
+          throw BenchFailure("`\(args.joined(separator: " "))` did not print its timings")
+        }
+        outcome.renderSeconds.append(render)
+        outcome.bytes = bytes
+        return Sample(seconds: r.seconds, peakKiB: r.peakKiB, cpuSeconds: r.cpuSeconds)
+      }
+      reportContender = c
       contenders.append(c)
     }
     // Warm the file cache and check that every command works before timing anything.
@@ -925,6 +958,42 @@ func run() throws -> (json: JSON, summary: [String]) {
     }
   }
 
+  var reportJSON: JSON = .null
+  if options.only.contains("e2e") {
+    if let c = reportContender {
+      let render = reportOutcome.renderSeconds.isEmpty ? .nan : median(reportOutcome.renderSeconds)
+      let bytes = reportOutcome.bytes ?? -1
+      lines.append(
+        "buig report --paths \(smoke ? 2_000 : 1_000_000): \(fmt(c.series.medianSeconds)) s in all, rendering \(fmt(render, 4)) s, \(bytes) bytes, peak \(fmt(c.series.medianPeakMiB ?? .nan)) MiB"
+      )
+      reportJSON = .object(
+        [
+          ("available", .bool(true)), ("scenario", .string("groningen-2018")),
+          ("paths", .int(smoke ? 2_000 : 1_000_000)), ("seconds", .num(c.series.medianSeconds)),
+          ("renderSeconds", .num(render)), ("bytes", .int(bytes)),
+          ("peakMiB", .num(c.series.medianPeakMiB)),
+          ("command", .string(reportArgs.dropFirst().joined(separator: " "))),
+          (
+            "note",
+            .string(
+              "whole process; renderSeconds: the report's own rendering (HTML and SVG from the figures), from --timings, beyond the runs it needs (simulation, sensitivity, switching values)"
+            )
+          ),
+        ] + c.series.json)
+      if !smoke {
+        targetRows.append(
+          ("buig report, 1,000,000 paths, rendering s", render, "< 2", render < 2))
+        targetRows.append(
+          ("buig report, 1,000,000 paths, size MB", Double(bytes) / 1e6, "< 2", bytes < 2_000_000))
+      }
+    } else {
+      reportJSON = .object([
+        ("available", .bool(false)),
+        ("reason", .string("`buig report` does not exist in this build")),
+      ])
+    }
+  }
+
   for row in targetRows {
     let verdict = row.3.map { $0 ? "met" : "NOT met" } ?? "not measured"
     lines.append("target: \(row.0) = \(fmt(row.1)) (\(row.2)): \(verdict)")
@@ -987,6 +1056,7 @@ func run() throws -> (json: JSON, summary: [String]) {
     ("threadScaling", threadJSON),
     ("compare", compareJSON),
     ("sensitivity", sensitivityJSON),
+    ("report", reportJSON),
     ("targets", .array(targets)),
   ])
   return (json, lines)
