@@ -416,6 +416,20 @@ extension Chart {
       + "L\(SVG.n(x - r)) \(SVG.n(y))Z"
   }
 
+  /// Consecutive runs in ascending indices: [0, 1, 3, 4, 5] → [[0, 1], [3, 4, 5]]; a line is
+  /// drawn per run so that it does not bridge a missing year.
+  static func runs(_ indices: [Int]) -> [[Int]] {
+    var out: [[Int]] = []
+    for i in indices {
+      if let last = out.last?.last, last == i - 1 {
+        out[out.count - 1].append(i)
+      } else {
+        out.append([i])
+      }
+    }
+    return out
+  }
+
   /// The left margin that fits the tick labels.
   static func leftMargin(_ scale: NiceScale, _ format: ChartFormat) -> Double {
     let widest = scale.ticks.map { SVG.textWidth(format.value($0)) }.max() ?? 0
