@@ -197,6 +197,20 @@ struct ChartTests {
     #expect(root.children[0].text == "Tekort <&> \"x\" 'y'")
     #expect(svg.contains("Tekort &lt;&amp;&gt; &quot;x&quot; &apos;y&apos;"))
     #expect(Self.fanSVG() == Self.fanSVG())
+    let first = Self.samples()
+    #expect(first.count == 5 && first == Self.samples())
+    for svg in first.values {
+      let root = try TreeBuilder.parse(svg)
+      // Every number in the geometry has exactly two decimals (pattern tiles aside).
+      let patterns = root.all.filter { $0.name == "pattern" }.flatMap(\.all)
+      let skip = Set(patterns.map(ObjectIdentifier.init))
+      for node in root.all where !skip.contains(ObjectIdentifier(node)) {
+        for key in ["x", "y", "width", "height", "x1", "y1", "x2", "y2", "cx", "cy"] {
+          guard let text = node.attrs[key] else { continue }
+          #expect(text.split(separator: ".").last?.count == 2, "\(key)=\(text)")
+        }
+      }
+    }
   }
 
   @Test func barChartStructure() throws {
@@ -402,15 +416,14 @@ struct ChartTests {
     #expect(!svg.contains("NaN"))
   }
 
-  /// With `CHART_SAMPLES=dir` set, writes one sample of every chart to `dir` to look at.
-  @Test func writesSamplesWhenAsked() throws {
-    guard let dir = ProcessInfo.processInfo.environment["CHART_SAMPLES"] else { return }
+  /// One sample of every chart.
+  static func samples() -> [String: String] {
     let shape = [
       VangnetBandShape(fromPercent: 7.5, toPercent: 10, ratePercent: 50),
       VangnetBandShape(fromPercent: 10, toPercent: 12.5, ratePercent: 75),
       VangnetBandShape(fromPercent: 12.5, toPercent: nil, ratePercent: 100),
     ]
-    let samples = [
+    return [
       "fan": Self.fanSVG(),
       "bars": Chart.bars(
         id: "bars", title: "Kosten en baten", description: "Per jaar",
@@ -438,7 +451,12 @@ struct ChartTests {
         bands: Array(repeating: shape, count: 5), format: pct,
         percentFormat: ChartFormat { String(Int($0)) + "%" }),
     ]
-    for (name, svg) in samples {
+  }
+
+  /// With `CHART_SAMPLES=dir` set, writes one sample of every chart to `dir` to look at.
+  @Test func writesSamplesWhenAsked() throws {
+    guard let dir = ProcessInfo.processInfo.environment["CHART_SAMPLES"] else { return }
+    for (name, svg) in Self.samples() {
       try svg.write(toFile: dir + "/" + name + ".svg", atomically: true, encoding: .utf8)
     }
   }

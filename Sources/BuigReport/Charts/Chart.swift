@@ -92,6 +92,9 @@ public struct VangnetBandShape: Sendable {
 /// (Okabe & Ito 2008, "Color Universal Design") and a second channel besides colour (patterns,
 /// dash styles, markers, direct labels). Coordinates have two decimals and `data-value`
 /// attributes four, so the same input gives the same bytes.
+///
+/// A chart's `id` prefixes the ids inside it (`-title`, `-desc`, pattern fills), so several
+/// charts can share a page; it should be unique in the page and contain no spaces.
 public enum Chart {}
 
 /// The Okabe–Ito colour-blind-safe palette.
