@@ -197,6 +197,20 @@ struct ChartTests {
     #expect(root.children[0].text == "Tekort <&> \"x\" 'y'")
     #expect(svg.contains("Tekort &lt;&amp;&gt; &quot;x&quot; &apos;y&apos;"))
     #expect(Self.fanSVG() == Self.fanSVG())
+    let first = Self.samples()
+    #expect(first.count == 5 && first == Self.samples())
+    for svg in first.values {
+      let root = try TreeBuilder.parse(svg)
+      // Every number in the geometry has exactly two decimals (pattern tiles aside).
+      let patterns = root.all.filter { $0.name == "pattern" }.flatMap(\.all)
+      let skip = Set(patterns.map(ObjectIdentifier.init))
+      for node in root.all where !skip.contains(ObjectIdentifier(node)) {
+        for key in ["x", "y", "width", "height", "x1", "y1", "x2", "y2", "cx", "cy"] {
+          guard let text = node.attrs[key] else { continue }
+          #expect(text.split(separator: ".").last?.count == 2, "\(key)=\(text)")
+        }
+      }
+    }
   }
 
   @Test func barChartStructure() throws {
@@ -365,6 +379,85 @@ struct ChartTests {
         let threshold = try #require(bands.first?.number("data-from"))
         #expect(value < threshold && cy > y(threshold))
       }
+    }
+  }
+
+  @Test(arguments: [
+    [0.0], [1.0], [0.37], [-0.2, 0.9], [5.0, 6.01], [0, 10.01], [0, 25.01], [-3e6, 7.2e6],
+    [1234567, 2345678], [99, 101], [-0.001, -0.0004], [7.5, 12.5, 13.1],
+  ])
+  func ticksAreNiceAndCover(_ values: [Double]) throws {
+    // Bars always show 0; the tornado shows only its values (and the base).
+    let bars = Chart.bars(
+      id: "b", title: "t", description: "d", categories: values.map { _ in "c" },
+      series: [BarSeries(label: "s", values: values)], format: .fixed(4))
+    let root = try TreeBuilder.parse(bars)
+    try checkNiceTicks(try #require(root.find("axis-y").first), covering: values + [0])
+    let tornado = Chart.tornado(
+      id: "t", title: "t", description: "d", bars: [("a", values.min()!, values.max()!)],
+      base: values[0], lowLabel: "l", highLabel: "h", format: .fixed(4))
+    let troot = try TreeBuilder.parse(tornado)
+    try checkNiceTicks(try #require(troot.find("axis-x").first), covering: values)
+  }
+
+  @Test func aMissingYearBreaksTheLines() throws {
+    var p50 = Self.p50
+    p50[2] = .nan
+    var p5 = Self.p5
+    p5[4] = .nan
+    let svg = Chart.fan(
+      id: "gap", title: "t", description: "d", years: Self.years, p5: p5, p25: Self.p25,
+      p50: p50, p75: Self.p75, p95: Self.p95, expected: Self.expected, format: euro,
+      legend: FanLegend(band90: "90%", band50: "50%", median: "mediaan", expected: "verwacht"))
+    let root = try TreeBuilder.parse(svg)
+    #expect(try root.find("median").map { try points($0).count } == [2, 2])
+    #expect(try root.find("band-90").map { try points($0).count } == [8])
+    #expect(try root.find("expected").map { try points($0).count } == [5])
+    #expect(!svg.contains("NaN"))
+  }
+
+  /// One sample of every chart.
+  static func samples() -> [String: String] {
+    let shape = [
+      VangnetBandShape(fromPercent: 7.5, toPercent: 10, ratePercent: 50),
+      VangnetBandShape(fromPercent: 10, toPercent: 12.5, ratePercent: 75),
+      VangnetBandShape(fromPercent: 12.5, toPercent: nil, ratePercent: 100),
+    ]
+    return [
+      "fan": Self.fanSVG(),
+      "bars": Chart.bars(
+        id: "bars", title: "Kosten en baten", description: "Per jaar",
+        categories: ["2025", "2026", "2027"],
+        series: [
+          BarSeries(label: "kosten", values: [-1.2e6, -1.5e6, -1.5e6]),
+          BarSeries(label: "opbrengst", values: [0.4e6, nil, 2.6e6]),
+          BarSeries(label: "effect na vangnet", values: [0.1e6, 0.3e6, nil]),
+        ], format: euro),
+      "waterfall": Chart.waterfall(
+        id: "wf", title: "Tekort verklaard", description: "Van macrotekort naar tekort",
+        steps: [
+          ("macrotekort", 3e6), ("herverdeeleffect", -1e6), ("reservering", nil),
+          ("rest", 0.5e6),
+        ], totalLabel: "tekort", format: euro),
+      "tornado": Chart.tornado(
+        id: "tor", title: "Gevoeligheid", description: "Tekort bij laag en hoog",
+        bars: [
+          ("instroom", 2.2e6, 5.1e6), ("uitstroom", 2.9e6, 4.0e6),
+          ("prijs per uitkering", 3.4e6, 3.9e6), ("omgekeerd", 3.8e6, 3.1e6),
+        ], base: 3.5e6, lowLabel: "laag", highLabel: "hoog", format: euro),
+      "bandview": Chart.bandView(
+        id: "band", title: "Vangnet", description: "Tekort tegen de banden",
+        years: [2025, 2026, 2027, 2028, 2029], deficitPercent: [5, 8.2, 10, nil, 13.1],
+        bands: Array(repeating: shape, count: 5), format: pct,
+        percentFormat: ChartFormat { String(Int($0)) + "%" }),
+    ]
+  }
+
+  /// With `CHART_SAMPLES=dir` set, writes one sample of every chart to `dir` to look at.
+  @Test func writesSamplesWhenAsked() throws {
+    guard let dir = ProcessInfo.processInfo.environment["CHART_SAMPLES"] else { return }
+    for (name, svg) in Self.samples() {
+      try svg.write(toFile: dir + "/" + name + ".svg", atomically: true, encoding: .utf8)
     }
   }
 }

@@ -87,8 +87,8 @@ extension Chart {
       }
     }
     let marked = (0..<n).filter { deficitPercent[$0].map(\.isFinite) ?? false }
-    if marked.count > 1 {
-      let pts = marked.map { (centers[$0], y(deficitPercent[$0]!)) }
+    for run in runs(marked) where run.count > 1 {
+      let pts = run.map { (centers[$0], y(deficitPercent[$0]!)) }
       out +=
         "<polyline class=\"deficit-line\" points=\"\(SVG.points(pts))\" fill=\"none\" "
         + "stroke=\"\(Palette.vermillion)\" stroke-width=\"1.5\" stroke-dasharray=\"2 2\"/>\n"
@@ -110,7 +110,8 @@ extension Chart {
         + "data-band=\"\(k ?? -1)\" data-rate=\"\(SVG.v(rate))\">"
         + "<path d=\"\(diamondPath(centers[i], cy, 6))\" fill=\"\(Palette.vermillion)\" "
         + "stroke=\"#FFFFFF\" stroke-width=\"1\"/>"
-        + "<text x=\"\(SVG.n(centers[i] + 9))\" y=\"\(SVG.n(cy - 5))\" font-weight=\"bold\">"
+        + "<text x=\"\(SVG.n(centers[i] + 9))\" y=\"\(SVG.n(cy - 5))\" font-weight=\"bold\" "
+        + "stroke=\"#FFFFFF\" stroke-width=\"3\" paint-order=\"stroke\">"
         + SVG.escape(format.value(deficit)) + "</text>"
         + "<title>\(years[i]): \(SVG.escape(deficitLabel + " " + format.value(deficit)))"
         + "\(k == nil ? "" : SVG.escape(", " + bandLabel + " " + percentFormat.value(rate)))"

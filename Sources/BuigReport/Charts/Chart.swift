@@ -92,6 +92,9 @@ public struct VangnetBandShape: Sendable {
 /// (Okabe & Ito 2008, "Color Universal Design") and a second channel besides colour (patterns,
 /// dash styles, markers, direct labels). Coordinates have two decimals and `data-value`
 /// attributes four, so the same input gives the same bytes.
+///
+/// A chart's `id` prefixes the ids inside it (`-title`, `-desc`, pattern fills), so several
+/// charts can share a page; it should be unique in the page and contain no spaces.
 public enum Chart {}
 
 /// The Okabe–Ito colour-blind-safe palette.
@@ -414,6 +417,20 @@ extension Chart {
   static func diamondPath(_ x: Double, _ y: Double, _ r: Double) -> String {
     "M\(SVG.n(x)) \(SVG.n(y - r))L\(SVG.n(x + r)) \(SVG.n(y))L\(SVG.n(x)) \(SVG.n(y + r))"
       + "L\(SVG.n(x - r)) \(SVG.n(y))Z"
+  }
+
+  /// Consecutive runs in ascending indices: [0, 1, 3, 4, 5] → [[0, 1], [3, 4, 5]]; a line is
+  /// drawn per run so that it does not bridge a missing year.
+  static func runs(_ indices: [Int]) -> [[Int]] {
+    var out: [[Int]] = []
+    for i in indices {
+      if let last = out.last?.last, last == i - 1 {
+        out[out.count - 1].append(i)
+      } else {
+        out.append([i])
+      }
+    }
+    return out
   }
 
   /// The left margin that fits the tick labels.

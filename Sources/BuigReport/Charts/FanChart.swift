@@ -7,7 +7,7 @@ extension Chart {
   /// each with its label at its right end), for example the vangnet thresholds in euros.
   ///
   /// Every array has one value per year, in the chart's unit (euros for a deficit); a value
-  /// that is not finite is left out of its line or band. The y axis has 4–6 nice ticks and
+  /// that is not finite leaves a gap in its line or band (a line is then several polylines). The y axis has 4–6 nice ticks and
   /// includes 0 when the values cross it or lie within a factor two of it.
   public static func fan(
     id: String, title: String, description: String, years: [Int], p5: [Double],
@@ -55,16 +55,19 @@ extension Chart {
     func band(_ lower: [Double], _ upper: [Double], cls: String, fill: String, label: String)
       -> String
     {
-      let idx = (0..<n).filter { lower[$0].isFinite && upper[$0].isFinite }
-      guard !idx.isEmpty else { return "" }
-      // One year has no width: give its band the width of a bar.
-      let half = idx.count == 1 ? plot.columnWidth(n) * 0.15 : 0
-      var pts = idx.map { (xs[$0] - half, y(upper[$0])) }
-      if half > 0 { pts.append((xs[idx[0]] + half, y(upper[idx[0]]))) }
-      if half > 0 { pts.append((xs[idx[0]] + half, y(lower[idx[0]]))) }
-      pts += idx.reversed().map { (xs[$0] - half, y(lower[$0])) }
-      return "<polygon class=\"\(cls)\" data-label=\"\(SVG.escape(label))\" points=\""
-        + SVG.points(pts) + "\" fill=\"\(fill)\" fill-opacity=\"0.45\" stroke=\"none\"/>\n"
+      var out = ""
+      for idx in runs((0..<n).filter { lower[$0].isFinite && upper[$0].isFinite }) {
+        // One year has no width: give its band the width of a bar.
+        let half = idx.count == 1 ? plot.columnWidth(n) * 0.15 : 0
+        var pts = idx.map { (xs[$0] - half, y(upper[$0])) }
+        if half > 0 { pts.append((xs[idx[0]] + half, y(upper[idx[0]]))) }
+        if half > 0 { pts.append((xs[idx[0]] + half, y(lower[idx[0]]))) }
+        pts += idx.reversed().map { (xs[$0] - half, y(lower[$0])) }
+        out +=
+          "<polygon class=\"\(cls)\" data-label=\"\(SVG.escape(label))\" points=\""
+          + SVG.points(pts) + "\" fill=\"\(fill)\" fill-opacity=\"0.45\" stroke=\"none\"/>\n"
+      }
+      return out
     }
     out += band(p5, p95, cls: "band-90", fill: Palette.sky, label: legend.band90)
     out += band(p25, p75, cls: "band-50", fill: Palette.blue, label: legend.band50)
@@ -73,12 +76,14 @@ extension Chart {
       let style = refStyles[k % refStyles.count]
       let idx = (0..<n).filter { line.values[$0].isFinite }
       guard let last = idx.last else { continue }
-      var pts = idx.map { (xs[$0], y(line.values[$0])) }
-      if idx.count == 1 { pts = [(plot.left, pts[0].1), (plot.right, pts[0].1)] }
-      out +=
-        "<g class=\"ref-line\" data-label=\"\(SVG.escape(line.label))\">"
-        + "<polyline points=\"\(SVG.points(pts))\" fill=\"none\" stroke=\"\(style.color)\" "
-        + "stroke-width=\"1.5\" stroke-dasharray=\"\(style.dash)\"/>"
+      out += "<g class=\"ref-line\" data-label=\"\(SVG.escape(line.label))\">"
+      for run in runs(idx) {
+        var pts = run.map { (xs[$0], y(line.values[$0])) }
+        if idx.count == 1 { pts = [(plot.left, pts[0].1), (plot.right, pts[0].1)] }
+        out +=
+          "<polyline points=\"\(SVG.points(pts))\" fill=\"none\" stroke=\"\(style.color)\" "
+          + "stroke-width=\"1.5\" stroke-dasharray=\"\(style.dash)\"/>"
+      }
       out += SVG.text(
         [line.label], x: idx.count == 1 ? plot.right : xs[last], y: y(line.values[last]) - 4,
         anchor: "end", cls: "ref-label")
@@ -86,11 +91,12 @@ extension Chart {
     }
 
     func line(_ values: [Double], cls: String, label: String, attrs: String) -> String {
-      let idx = (0..<n).filter { values[$0].isFinite }
-      let pts = idx.map { (xs[$0], y(values[$0])) }
-      let values = idx.map { SVG.v(values[$0]) }.joined(separator: " ")
-      return "<polyline class=\"\(cls)\" data-label=\"\(SVG.escape(label))\" "
-        + "data-values=\"\(values)\" points=\"\(SVG.points(pts))\" fill=\"none\" \(attrs)/>\n"
+      runs((0..<n).filter { values[$0].isFinite }).map { idx in
+        let pts = idx.map { (xs[$0], y(values[$0])) }
+        let data = idx.map { SVG.v(values[$0]) }.joined(separator: " ")
+        return "<polyline class=\"\(cls)\" data-label=\"\(SVG.escape(label))\" "
+          + "data-values=\"\(data)\" points=\"\(SVG.points(pts))\" fill=\"none\" \(attrs)/>\n"
+      }.joined()
     }
     out += line(
       expected, cls: "expected", label: legend.expected,
