@@ -3,8 +3,7 @@
 #   make test   install what is missing, run the test suite, the scenario regression check
 #               (buig check against goldens/) and the format check
 SHELL := /bin/bash
-DEB_PACKAGES := libopenblas-dev liblapack-dev pkg-config python3
-PY_PACKAGES := jsonschema
+DEB_PACKAGES := libopenblas-dev liblapack-dev pkg-config zlib1g-dev python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps pydeps build run test lint format
@@ -19,9 +18,11 @@ deps:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-# Python packages for the tests only (an independent JSON Schema validator), when missing.
+# Python packages for the tests only (an independent JSON Schema validator and xlsx reader),
+# each when missing.
 pydeps: deps
-	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install --quiet $(PY_PACKAGES)
+	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install --quiet jsonschema
+	@python3 -c 'import openpyxl' 2>/dev/null || python3 -m pip install --quiet openpyxl
 
 build: deps
 	swift build -c release --product buig

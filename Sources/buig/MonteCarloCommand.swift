@@ -103,7 +103,7 @@ struct ThreadsOption: ParsableArguments {
 
 /// Output options shared by `run`, `merge` and `compare`.
 struct OutputOptions: ParsableArguments {
-  @Option(help: "Output format: table, json or csv.")
+  @Option(help: "Output format: table, json, csv or xlsx (xlsx needs --output).")
   var format: RunFormat = .table
 
   @Option(
@@ -120,10 +120,51 @@ struct OutputOptions: ParsableArguments {
     if csvDialect != nil && format != .csv {
       throw ValidationError("--csv-dialect applies to --format csv only; found --format \(format)")
     }
+    if format == .xlsx {
+      guard let output, output != "-" else {
+        throw ValidationError(
+          "--format xlsx writes a binary workbook: give --output PATH (a file), not standard output"
+        )
+      }
+      var info = stat()
+      if stat(output, &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR {
+        throw ValidationError(
+          "--format xlsx writes a binary workbook: give --output PATH (a file), not a terminal or device (\(output))"
+        )
+      }
+    }
   }
 
   /// The CSV dialect (comma when not given).
   var dialect: CSVDialect { csvDialect ?? .comma }
+
+  /// Fails (exit 1) when `--output`'s folder does not exist or cannot be written, so that a run
+  /// is refused before it simulates rather than after.
+  func checkWritable(command: String) throws {
+    guard let output, output != "-" else { return }
+    let url = URL(fileURLWithPath: output)
+    let folder = url.deletingLastPathComponent().path
+    var isDirectory: ObjCBool = false
+    let problem: String?
+    if !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
+      problem = "its folder \(folder) does not exist"
+    } else if !isDirectory.boolValue {
+      problem = "\(folder) is not a folder"
+    } else if access(folder, W_OK) != 0 {
+      problem = "its folder \(folder) is not writable"
+    } else if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    {
+      problem = "it is a folder"
+    } else {
+      problem = nil
+    }
+    if let problem {
+      throw InputFailure(
+        command: command,
+        ["\(output): expected a writable file path, found that it cannot be written (\(problem))"])
+    }
+  }
 }
 
 /// `--kernel` values.
@@ -257,6 +298,7 @@ struct MergeCommand: ParsableCommand {
   }
 
   func run() throws {
+    try out.checkWritable(command: "merge")
     var decoded: [PartialResult] = []
     for p in parts {
       let bytes = try readFile(p, command: "merge")
@@ -326,6 +368,11 @@ func emitRun(
   let identity = RunIdentity(scenario: s, origin: origin)
   let text: String
   switch out.format {
+  case .xlsx:
+    try writeWorkbook(
+      try RunWorkbook.xlsx(s, p, identity: identity, discount: discount, mc: mc), out,
+      command: command)
+    return
   case .table: text = RunRender.table(s, p, identity: identity, discount: discount, mc: mc)
   case .json:
     text = JSONWriter.write(RunRender.json(s, p, identity: identity, discount: discount, mc: mc))
@@ -334,4 +381,18 @@ func emitRun(
       s, p, identity: identity, discount: discount, mc: mc, dialect: out.dialect)
   }
   try write(text, to: out.output, command: command)
+}
+
+/// Writes a workbook's bytes to `--output` (validated to be given for xlsx), or fails with a
+/// message for people when the workbook cannot be built.
+func writeWorkbook(_ bytes: @autoclosure () throws -> Data, _ out: OutputOptions, command: String)
+  throws
+{
+  let data: Data
+  do {
+    data = try bytes()
+  } catch {
+    throw InputFailure(command: command, ["\(error)"])
+  }
+  try writeData(data, to: out.output!, command: command)
 }

@@ -11,6 +11,8 @@ enum RunFormat: String, ExpressibleByArgument, CaseIterable {
   case table
   case json
   case csv
+  /// An Excel workbook (needs `--output`).
+  case xlsx
 }
 
 extension Quantity: ExpressibleByArgument {
@@ -170,6 +172,7 @@ struct RunCommand: ParsableCommand {
     {
       throw ValidationError("'\(file)' is neither a command nor a file; see buig --help.")
     }
+    try out.checkWritable(command: "run")
     let shardSpec = try parseShard()
     let loaded = try loadScenario(
       file, command: "run", rules: rules, set: setOptions, seed: monteCarlo.seed)
