@@ -17,6 +17,8 @@ public enum NumberFormat: Int, Sendable, CaseIterable {
   case integer
   /// A ratio to four decimals: `0.0000`.
   case ratio
+  /// A count with thousands separators (paths): `#,##0`.
+  case count
 
   /// The format code, or nil for Excel's General.
   var code: String? {
@@ -28,6 +30,7 @@ public enum NumberFormat: Int, Sendable, CaseIterable {
     case .households: "#,##0.00"
     case .integer: "0"
     case .ratio: "0.0000"
+    case .count: "#,##0"
     }
   }
 
@@ -42,6 +45,7 @@ public enum NumberFormat: Int, Sendable, CaseIterable {
     case .households: 4
     case .integer: 1
     case .ratio: 166
+    case .count: 3
     }
   }
 }

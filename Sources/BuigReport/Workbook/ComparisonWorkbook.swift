@@ -74,7 +74,7 @@ public enum ComparisonWorkbook {
     meta.add([.text("seed"), .number(String(seed), .integer)])
     meta.add([.text("engine version"), .text(BuigVersion.current)])
     meta.add([.text("mode"), .text(c.paths > 0 ? "commonRandomNumbers" : "deterministic")])
-    meta.add([.text("paths"), .int(c.paths, .households)])
+    meta.add([.text("paths"), .int(c.paths, .count)])
     if let kernel { meta.add([.text("kernel"), .text(kernel.rawValue)]) }
     if let blasCore { meta.add([.text("BLAS core"), .text(blasCore)]) }
     meta.add([.text("--set"), .text(variant.edits.joined(separator: "\n"))])

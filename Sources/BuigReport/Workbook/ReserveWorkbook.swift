@@ -15,7 +15,7 @@ public enum ReserveWorkbook {
     meta.add(RunWorkbook.header(L.metadata))
     meta.rows += RunWorkbook.identityRows(identity)
     meta.add([.text("mode"), .text("monteCarlo")])
-    meta.add([.text("paths"), .int(mc.summary.paths, .households)])
+    meta.add([.text("paths"), .int(mc.summary.paths, .count)])
     meta.add([.text("kernel"), .text(mc.kernel.rawValue)])
     meta.add([.text("BLAS core"), .text(mc.blasCore)])
     meta.add([.text("quantity"), .text("netBurden")])

@@ -402,7 +402,7 @@ public enum RunWorkbook {
     var rows: [[XLSXCell]] = identityRows(identity)
     rows += [
       [.text("mode"), .text(mc == nil ? "deterministic" : "monteCarlo")],
-      [.text("paths"), .int(mc?.summary.paths ?? 0, .households)],
+      [.text("paths"), .int(mc?.summary.paths ?? 0, .count)],
     ]
     if let mc {
       rows += [
