@@ -4,8 +4,7 @@
 #               (buig check against goldens/), the format check and the HTML report checked in
 #               headless Chromium (make browser-test, Tests/browser/README.md)
 SHELL := /bin/bash
-DEB_PACKAGES := libopenblas-dev liblapack-dev pkg-config python3
-PY_PACKAGES := jsonschema
+DEB_PACKAGES := libopenblas-dev liblapack-dev pkg-config zlib1g-dev python3
 # For make browser-test only: a real browser, its WebDriver, pdftotext and a font; Selenium and Pillow.
 BROWSER_DEB_PACKAGES := chromium chromium-driver poppler-utils fonts-dejavu-core
 BROWSER_PY_PACKAGES := selenium Pillow
@@ -23,10 +22,11 @@ deps:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-# Python packages for the tests only (an independent JSON Schema validator; Selenium and Pillow
-# for the browser check), when missing.
+# Python packages for the tests only (an independent JSON Schema validator and xlsx reader;
+# Selenium and Pillow for the browser check), each when missing.
 pydeps: deps
-	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install --quiet $(PY_PACKAGES)
+	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install --quiet jsonschema
+	@python3 -c 'import openpyxl' 2>/dev/null || python3 -m pip install --quiet openpyxl
 	@python3 -c 'import selenium, PIL' 2>/dev/null || python3 -m pip install --quiet $(BROWSER_PY_PACKAGES)
 
 # Debian's Chromium, its chromedriver, poppler's pdftotext and DejaVu fonts, only when `dpkg -s` says they are

@@ -13,7 +13,8 @@ let package = Package(
     .library(name: "BuigCheck", targets: ["BuigCheck"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
   ],
   targets: [
     // OpenBLAS (CBLAS) and the LAPACK routines it exports, found through pkg-config.
@@ -44,10 +45,15 @@ let package = Package(
     .target(name: "BuigEngine", dependencies: ["BuigCore", "BuigJSON", "CBLAS"]),
     // Goldens and their tolerances: benchmark scenarios as regression tests (`buig check`).
     .target(name: "BuigCheck", dependencies: ["BuigCore", "BuigJSON", "BuigEngine"]),
-    // Renderers: table, JSON, CSV, JUnit XML.
+    // An xlsx (SpreadsheetML) writer: the XML by hand, the ZIP container by ZIPFoundation.
+    .target(
+      name: "BuigXLSX", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+    // Renderers: table, JSON, CSV, xlsx, JUnit XML.
     .target(
       name: "BuigReport",
-      dependencies: ["BuigCore", "BuigJSON", "BuigEngine", "BuigScenario", "BuigCheck"]),
+      dependencies: [
+        "BuigCore", "BuigJSON", "BuigEngine", "BuigScenario", "BuigCheck", "BuigXLSX",
+      ]),
     .executableTarget(
       name: "buig",
       dependencies: [
@@ -63,6 +69,9 @@ let package = Package(
       exclude: ["Fixtures"]),
     .testTarget(name: "BuigCLITests", dependencies: ["BuigCore", "buig"], exclude: ["Fixtures"]),
     .testTarget(name: "BuigReportTests", dependencies: ["BuigReport", "BuigEngine", "BuigJSON"]),
+    .testTarget(
+      name: "BuigXLSXTests",
+      dependencies: ["BuigXLSX", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     .testTarget(
       name: "BuigCheckTests", dependencies: ["BuigCheck", "BuigCore", "BuigEngine", "BuigScenario"]),
   ]

@@ -39,6 +39,7 @@ struct CompareCommand: ParsableCommand {
   @OptionGroup var setOptions: SetOptions
 
   func run() throws {
+    try out.checkWritable(command: "compare")
     let edits = try setOptions.edits(command: "compare")
     let table = try rules.table(command: "compare")
     var a = try loadScenario(base, command: "compare", rules: table, edits: edits)
@@ -83,6 +84,12 @@ struct CompareCommand: ParsableCommand {
     let ib = RunIdentity(scenario: b.scenario, origin: b.origin)
     let text: String
     switch out.format {
+    case .xlsx:
+      try writeWorkbook(
+        try ComparisonWorkbook.xlsx(
+          c, base: ia, variant: ib, seed: seed, kernel: paths > 0 ? options.kernel : nil,
+          blasCore: paths > 0 ? BLASInfo.coreName : nil), out, command: "compare")
+      return
     case .json:
       text = JSONWriter.write(
         ComparisonRender.json(

@@ -103,7 +103,7 @@ struct ThreadsOption: ParsableArguments {
 
 /// Output options shared by `run`, `merge` and `compare`.
 struct OutputOptions: ParsableArguments {
-  @Option(help: "Output format: table, json or csv.")
+  @Option(help: "Output format: table, json, csv or xlsx (xlsx needs --output).")
   var format: RunFormat = .table
 
   @Option(
@@ -120,10 +120,30 @@ struct OutputOptions: ParsableArguments {
     if csvDialect != nil && format != .csv {
       throw ValidationError("--csv-dialect applies to --format csv only; found --format \(format)")
     }
+    if format == .xlsx {
+      guard let output, output != "-" else {
+        throw ValidationError(
+          "--format xlsx writes a binary workbook: give --output PATH (a file), not standard output"
+        )
+      }
+      var info = stat()
+      if stat(output, &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR {
+        throw ValidationError(
+          "--format xlsx writes a binary workbook: give --output PATH (a file), not a terminal or device (\(output))"
+        )
+      }
+    }
   }
 
   /// The CSV dialect (comma when not given).
   var dialect: CSVDialect { csvDialect ?? .comma }
+
+  /// Fails (exit 1) when `--output` cannot be written (`checkWritable(_:command:)`), so that a
+  /// run is refused before it simulates rather than after.
+  func checkWritable(command: String) throws {
+    guard let output, output != "-" else { return }
+    try buig.checkWritable(output, command: command)
+  }
 }
 
 /// `--kernel` values.
@@ -255,6 +275,7 @@ struct MergeCommand: ParsableCommand {
   }
 
   func run() throws {
+    try out.checkWritable(command: "merge")
     var decoded: [PartialResult] = []
     for p in parts {
       let bytes = try readFile(p, command: "merge")
@@ -324,6 +345,11 @@ func emitRun(
   let identity = RunIdentity(scenario: s, origin: origin)
   let text: String
   switch out.format {
+  case .xlsx:
+    try writeWorkbook(
+      try RunWorkbook.xlsx(s, p, identity: identity, discount: discount, mc: mc), out,
+      command: command)
+    return
   case .table: text = RunRender.table(s, p, identity: identity, discount: discount, mc: mc)
   case .json:
     text = JSONWriter.write(RunRender.json(s, p, identity: identity, discount: discount, mc: mc))
@@ -332,4 +358,18 @@ func emitRun(
       s, p, identity: identity, discount: discount, mc: mc, dialect: out.dialect)
   }
   try write(text, to: out.output, command: command)
+}
+
+/// Writes a workbook's bytes to `--output` (validated to be given for xlsx), or fails with a
+/// message for people when the workbook cannot be built.
+func writeWorkbook(_ bytes: @autoclosure () throws -> Data, _ out: OutputOptions, command: String)
+  throws
+{
+  let data: Data
+  do {
+    data = try bytes()
+  } catch {
+    throw InputFailure(command: command, ["\(error)"])
+  }
+  try writeData(data, to: out.output!, command: command)
 }

@@ -34,6 +34,7 @@ struct ReserveCommand: ParsableCommand {
   @OptionGroup var setOptions: SetOptions
 
   func run() throws {
+    try out.checkWritable(command: "reserve")
     let loaded = try loadScenario(
       file, command: "reserve", rules: rules, set: setOptions, seed: monteCarlo.seed)
     let scenario = loaded.scenario
@@ -53,6 +54,11 @@ struct ReserveCommand: ParsableCommand {
     let identity = RunIdentity(scenario: scenario, origin: loaded.origin)
     let text: String
     switch out.format {
+    case .xlsx:
+      try writeWorkbook(
+        try ReserveWorkbook.xlsx(projection, identity: identity, mc: info), out,
+        command: "reserve")
+      return
     case .table: text = ReserveRender.table(projection, identity: identity, mc: info)
     case .json:
       text = JSONWriter.write(ReserveRender.json(projection, identity: identity, mc: info))

@@ -11,6 +11,8 @@ enum RunFormat: String, ExpressibleByArgument, CaseIterable {
   case table
   case json
   case csv
+  /// An Excel workbook (needs `--output`).
+  case xlsx
 }
 
 extension Quantity: ExpressibleByArgument {
@@ -80,19 +82,20 @@ func checkWritable(_ path: String, command: String) throws {
   var isFolder: ObjCBool = false
   let problem: String?
   if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-    problem = "a folder"
+    problem = "it is a folder"
   } else if !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder)
     || !isFolder.boolValue
   {
-    problem = "that its folder \(folder) does not exist"
+    problem = "its folder \(folder) does not exist"
   } else if access(folder, W_OK) != 0 {
-    problem = "that its folder \(folder) is not writable"
+    problem = "its folder \(folder) is not writable"
   } else {
     problem = nil
   }
   if let problem {
     throw InputFailure(
-      command: command, ["\(path): expected a writable file path, found \(problem)"])
+      command: command,
+      ["\(path): expected a writable file path, found that it cannot be written (\(problem))"])
   }
 }
 
@@ -195,6 +198,7 @@ struct RunCommand: ParsableCommand {
     {
       throw ValidationError("'\(file)' is neither a command nor a file; see buig --help.")
     }
+    try out.checkWritable(command: "run")
     let shardSpec = try parseShard()
     let loaded = try loadScenario(
       file, command: "run", rules: rules, set: setOptions, seed: monteCarlo.seed)
