@@ -92,6 +92,10 @@ struct ReportCLITests {
     #expect(html.contains("<html lang=\"en\""))
     #expect(html.contains("Required reserve") && html.contains("<section id=\"vergelijking\""))
     #expect(html.contains("€ 26,180,000"))
+    // No Dutch left in the English charts' legends.
+    for word in ["verhoogt", "verlaagt", ">drempel<", "alles op de mediaan", "Mediaan", "Kosten"] {
+      #expect(!html.contains(word), "\(word)")
+    }
     let (_, again) = try report(["--lang", "en", "--compare", mechanistic])
     #expect(again == html)
   }

@@ -214,7 +214,8 @@ public enum CouncilReport {
               + y.attribution.lines.map {
                 "\(w.cause($0.cause)) \($0.amount.map { n.euros($0.doubleValue) } ?? w.pm)"
               }.joined(separator: "; "),
-            steps: steps, totalLabel: w.deficit, format: euroFormat)))
+            steps: steps, totalLabel: w.deficit, format: euroFormat, pmText: w.pm,
+            increaseLabel: w.increases, decreaseLabel: w.decreases)))
     }
     body.append(
       "<section id=\"tekortoorzaken\"><h2>\(esc(w.attribution))</h2>" + falls.joined()
@@ -294,7 +295,8 @@ public enum CouncilReport {
       years: p.years.map(\.year),
       deficitPercent: p.years.map { $0.vangnet.map { ($0.deficitRatio * 100).doubleValue } },
       bands: shapes, format: ChartFormat { n.number($0, decimals: 1) + "%" },
-      percentFormat: ChartFormat { n.number($0, decimals: 1) + "%" })
+      percentFormat: ChartFormat { n.number($0, decimals: 1) + "%" }, deficitLabel: w.deficitMarker,
+      thresholdLabel: w.threshold, bandLabel: w.bandWithCompensation, pmText: w.pm)
     return "<section id=\"vangnet\"><h2>\(esc(w.vangnet))</h2>"
       + figure(w.deficitPercent, chart)
       + table(
@@ -374,7 +376,7 @@ public enum CouncilReport {
           }.joined(separator: "; "),
           bars: a.tornado.bars.map { (name($0.input), $0.low, $0.high) },
           base: a.tornado.atMedians, lowLabel: w.atP10, highLabel: w.atP90,
-          format: ChartFormat { n.eurosText($0) }))
+          format: ChartFormat { n.eurosText($0) }, baseLabel: w.base50))
       if let sobol = a.sobol {
         let rows = zip(a.inputs, sobol.indices).map { input, i in
           [

@@ -91,6 +91,9 @@ public struct ReportWords: Sendable {
     current, parameter, economy: String
   /// The thresholds drawn on the result chart.
   public var vangnetThreshold: String
+  /// Chart legends: the waterfall's rising and falling steps, the tornado's base, the band
+  /// view's deficit, threshold and bands.
+  public var increases, decreases, base50, deficitMarker, threshold, bandWithCompensation: String
   /// The band view: columns.
   public var deficitPercent, band, compensationRate, euroSavedWorth, noRule, belowThreshold: String
   /// Comparison.
@@ -174,6 +177,8 @@ extension ReportWords {
     switchingValue: "Omslagwaarde", current: "Huidige waarde", parameter: "Parameter",
     economy: "economie (conjunctuur)",
     vangnetThreshold: "Vangnetdrempel",
+    increases: "verhoogt", decreases: "verlaagt", base50: "alles op de mediaan",
+    deficitMarker: "tekort", threshold: "drempel", bandWithCompensation: "band, met vergoeding",
     deficitPercent: "Tekort (% van budget)", band: "Band",
     compensationRate: "Vergoeding vangnet",
     euroSavedWorth: "Wat € 1 besparing de gemeente oplevert",
@@ -268,6 +273,8 @@ extension ReportWords {
     switchingValue: "Switching value", current: "Current value", parameter: "Parameter",
     economy: "economy (business cycle)",
     vangnetThreshold: "Vangnet threshold",
+    increases: "raises", decreases: "lowers", base50: "all at their medians",
+    deficitMarker: "deficit", threshold: "threshold", bandWithCompensation: "band, compensated",
     deficitPercent: "Deficit (% of budget)", band: "Band",
     compensationRate: "Vangnet compensation", euroSavedWorth: "What € 1 saved is worth",
     noRule: "no vangnet rule", belowThreshold: "below the threshold",
