@@ -60,7 +60,7 @@ test: pydeps
 BROWSER_OUT := .build/browser
 browser-test: browser-deps
 	swift build --product buig
-	rm -rf $(BROWSER_OUT) && mkdir -p $(BROWSER_OUT)/fixture $(BROWSER_OUT)/report
+	rm -rf $(BROWSER_OUT) && mkdir -p $(BROWSER_OUT)/fixture $(BROWSER_OUT)/report $(BROWSER_OUT)/report-en
 	python3 Tests/browser/check_report.py Tests/browser/fixture-report.html $(BROWSER_OUT)/fixture
 	@echo "check_report.py on a broken page, which must fail every check:"; \
 	python3 Tests/browser/check_report.py Tests/browser/fixture-broken-report.html $(BROWSER_OUT)/broken \
@@ -73,15 +73,11 @@ browser-test: browser-deps
 	done; \
 	if [ $$rc -ne 1 ] || [ -n "$$missing" ]; then cat $(BROWSER_OUT)/broken.log; echo "exit $$rc"; exit 1; fi; \
 	echo "  $$(grep -c '^FAIL:' $(BROWSER_OUT)/broken.log) failures found, as expected"
-	@# `buig report --help` alone exits 0 before the subcommand exists (run is the default
-	@# subcommand and prints its help), so look for the report's own usage line.
-	@if .build/debug/buig report --help 2>/dev/null | grep -q 'USAGE: buig report'; then \
-	  set -x; \
-	  .build/debug/buig report scenarios/groningen-2018.json --output $(BROWSER_OUT)/report/report.html --paths 2000 && \
-	  python3 Tests/browser/check_report.py $(BROWSER_OUT)/report/report.html $(BROWSER_OUT)/report; \
-	else \
-	  echo "browser-test: 'buig report' does not exist yet; only the fixture page was checked"; \
-	fi
+	.build/debug/buig report scenarios/groningen-2018.json --output $(BROWSER_OUT)/report/report.html --paths 2000 --quiet
+	python3 Tests/browser/check_report.py $(BROWSER_OUT)/report/report.html $(BROWSER_OUT)/report
+	.build/debug/buig report scenarios/groningen-2018.json --lang en --compare scenarios/groningen-2018-mechanistic.json \
+	  --output $(BROWSER_OUT)/report-en/report.html --paths 1000 --quiet
+	python3 Tests/browser/check_report.py $(BROWSER_OUT)/report-en/report.html $(BROWSER_OUT)/report-en
 
 lint:
 	swift format lint --strict -r Sources Tests Package.swift
