@@ -1,3 +1,4 @@
+import BuigXLSX
 import BuigCheck
 import BuigCore
 import BuigEngine
@@ -92,21 +93,7 @@ public enum CheckRender {
   }
 
   /// XML text with &, <, >, " and ' escaped.
-  static func escape(_ s: String) -> String {
-    var out = ""
-    for c in s.unicodeScalars {
-      switch c {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&apos;"
-      case let x where x.value < 0x20 && x != "\n" && x != "\t": out += " "
-      default: out.unicodeScalars.append(c)
-      }
-    }
-    return out
-  }
+  static func escape(_ s: String) -> String { XMLText.escape(s) }
 
   /// JUnit XML: one testsuite per scenario, one testcase per checked value (scenario × quantity
   /// × year × statistic), a failure with the diff line for each value that moved.

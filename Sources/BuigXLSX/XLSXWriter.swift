@@ -172,23 +172,7 @@ public enum XLSXWriter {
 
   /// Text with `&`, `<`, `>`, `"` escaped and the characters XML 1.0 cannot hold (control
   /// characters other than tab, line feed and carriage return) left out.
-  public static func escape(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.utf8.count)
-    for u in s.unicodeScalars {
-      switch u {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "\t", "\n", "\r": out.unicodeScalars.append(u)
-      default:
-        if u.value < 0x20 || u.value == 0xFFFE || u.value == 0xFFFF { continue }
-        out.unicodeScalars.append(u)
-      }
-    }
-    return out
-  }
+  public static func escape(_ s: String) -> String { XMLText.escape(s) }
 
   /// The column letters of a zero-based column index: A, …, Z, AA, ….
   public static func column(_ index: Int) -> String {

@@ -1,3 +1,4 @@
+import BuigXLSX
 import Foundation
 
 /// Number formatting for axis ticks and labels, chosen by the caller (Dutch: "€ 1.234.567",
@@ -125,24 +126,7 @@ enum SVG {
 
   /// XML-escapes text for element content and attribute values; drops the control characters
   /// XML 1.0 does not allow.
-  static func escape(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&apos;"
-      case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-      default:
-        if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
-        out.unicodeScalars.append(scalar)
-      }
-    }
-    return out
-  }
+  static func escape(_ text: String) -> String { XMLText.escape(text) }
 
   /// A number with exactly `decimals` decimals, half away from zero, never `-0`.
   static func fixed(_ v: Double, _ decimals: Int) -> String {

@@ -1,3 +1,4 @@
+import BuigXLSX
 import BuigCore
 import BuigEngine
 import BuigJSON
@@ -66,19 +67,7 @@ public enum CouncilReport {
     """
 
   /// Escapes text for HTML.
-  static func esc(_ s: String) -> String {
-    var out = ""
-    for c in s {
-      switch c {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      default: out.append(c)
-      }
-    }
-    return out
-  }
+  static func esc(_ s: String) -> String { XMLText.escape(s) }
 
   /// A table: header cells and rows (cells already escaped or formatted).
   static func table(_ header: [String], _ rows: [[String]], totalLast: Bool = false) -> String {
