@@ -79,3 +79,21 @@ func scratchDirectory() throws -> URL {
 func widestLine(_ text: String) -> Int {
   text.split(separator: "\n", omittingEmptySubsequences: false).map(\.count).max() ?? 0
 }
+
+/// Runs an independent Python checker of the repository (`Tests/…/NAME.py`) on the built `buig`;
+/// its exit status and its output (standard output and error together).
+func pythonCheck(_ script: String) throws -> (status: Int32, output: String) {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+  process.arguments = [
+    "python3", packageRoot.appendingPathComponent(script).path,
+    productsDirectory.appendingPathComponent("buig").path,
+  ]
+  let pipe = Pipe()
+  process.standardOutput = pipe
+  process.standardError = pipe
+  try process.run()
+  let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+  process.waitUntilExit()
+  return (process.terminationStatus, output)
+}
