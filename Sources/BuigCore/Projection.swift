@@ -24,6 +24,10 @@ public struct ProjectionInput: Sendable {
   public var givenAttribution: [Int: [(AttributionCause, AttributionPart, source: String?)]]
   /// The interventions of the package.
   public var interventions: [Intervention]
+  /// The municipality's number of inhabitants, where given: the rules that depend on size (the
+  /// MAU's more than 25,000, the IAU's labour-market test above 10,000, the 2016 entry of EUR 30
+  /// per inhabitant, the budget basis of small and mid-size municipalities) read it.
+  public var inhabitants: Int?
 
   /// An input.
   public init(
@@ -32,8 +36,9 @@ public struct ProjectionInput: Sendable {
     priorResults: [Int: Money] = [:], modelPrice: [Int: Money] = [:],
     objectiveVolume: [Int: Decimal] = [:],
     givenAttribution: [Int: [(AttributionCause, AttributionPart, source: String?)]] = [:],
-    interventions: [Intervention] = []
+    interventions: [Intervention] = [], inhabitants: Int? = nil
   ) {
+    self.inhabitants = inhabitants
     self.years = years
     self.budget = budget
     self.phase = phase

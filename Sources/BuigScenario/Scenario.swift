@@ -127,11 +127,12 @@ final class ScenarioReader {
     let source = o.optional("source")?.string()
     let notes = (o.optional("notes")?.array() ?? []).compactMap { $0.string(nonEmpty: true) }
     var municipality: String?
+    var inhabitants: Int?
     if let m = o.required("municipality", "an object with the municipality's name")?.object(keys: [
       "name", "inhabitants",
     ]) {
       municipality = m.required("name", "the municipality's name")?.string(nonEmpty: true)
-      _ = m.optional("inhabitants")?.sourcedNumber(trail: trail)?.int(in: 1...20_000_000)
+      inhabitants = m.optional("inhabitants")?.sourcedNumber(trail: trail)?.int(in: 1...20_000_000)
       m.finish()
     }
     // Rules first: the horizon and the budget are checked against them.
@@ -226,7 +227,7 @@ final class ScenarioReader {
     let input = ProjectionInput(
       years: years, budget: budgetMap, caseload: caseload, netPrice: netPrice, spending: spending,
       priorResults: priors, modelPrice: modelPrice, objectiveVolume: objectiveVolume,
-      givenAttribution: given, interventions: interventions)
+      givenAttribution: given, interventions: interventions, inhabitants: inhabitants)
     return Scenario(
       name: name, title: title ?? name, description: description, source: source,
       municipality: municipality, sha256: sha256, rules: rules, overriddenYears: overridden,
