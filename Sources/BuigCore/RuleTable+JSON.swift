@@ -67,7 +67,7 @@ extension RuleTable {
     for y in o.required("years", "an array of year entries")?.array() ?? [] {
       guard
         let yo = y.object(keys: [
-          "year", "macrobudget", "reservation", "nationalOutcome", "vangnet", "notes",
+          "year", "macrobudget", "reservation", "holdback", "nationalOutcome", "vangnet", "notes",
         ])
       else { continue }
       guard let year = yo.required("year", "a year from 1900 to 2200")?.int(in: 1900...2200) else {
@@ -80,6 +80,7 @@ extension RuleTable {
       var rule = YearRule(year: year)
       if let m = yo.optional("macrobudget") { rule.macrobudget = decodeMacrobudget(m) }
       if let r = yo.optional("reservation") { rule.reservation = decodeReservation(r) }
+      if let h = yo.optional("holdback") { rule.holdback = decodeReservation(h) }
       if let n = yo.optional("nationalOutcome") { rule.nationalOutcome = decodeNationalOutcome(n) }
       if let v = yo.optional("vangnet") {
         if case .object(let members) = v.value, members.contains(where: { $0.key == "sameAs" }) {

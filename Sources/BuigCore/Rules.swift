@@ -255,6 +255,10 @@ public struct YearRule: Equatable, Sendable {
   public var reservation: Reservation?
   /// The national outcome of the year, where published.
   public var nationalOutcome: NationalOutcome?
+  /// An amount held back from the year's macrobudget for another purpose than the vangnet (the
+  /// 2021 holdback for the uitgestelde uitkering): shown with its source, not subtracted from the
+  /// distributed budget.
+  public var holdback: Reservation?
   /// The compensation rule for a deficit in this year, where known.
   public var vangnet: VangnetRule?
   /// Remarks on the year.
@@ -384,6 +388,7 @@ public struct RuleTable: Equatable, Sendable {
       if let m = o.macrobudget { base.macrobudget = m }
       if let r = o.reservation { base.reservation = r }
       if let n = o.nationalOutcome { base.nationalOutcome = n }
+      if let h = o.holdback { base.holdback = h }
       if let v = o.vangnet { base.vangnet = v }
       base.notes += o.notes
       out.years[year] = base

@@ -49,14 +49,15 @@ public enum RulesReport {
       if let d = m.distributed { mm.append(("distributed", sourced(d))) }
       members.append(("macrobudget", .object(mm)))
     }
-    if let r = y.reservation {
+    for (key, held) in [("reservation", y.reservation), ("holdback", y.holdback)] {
+      guard let r = held else { continue }
       var rm: [(key: String, value: JSONValue)] = [("eurMillion", millions(r.amount.amount))]
       if let f = r.forDeficitYear { rm.append(("forDeficitYear", .int(f))) }
       if let d = r.description { rm.append(("description", .string(d))) }
       rm += [
         ("source", .string(r.amount.source)), ("confidence", .string(r.amount.confidence.rawValue)),
       ]
-      members.append(("reservation", .object(rm)))
+      members.append((key, .object(rm)))
     }
     if let n = y.nationalOutcome {
       var nm: [(key: String, value: JSONValue)] = []
@@ -132,6 +133,12 @@ public enum RulesReport {
       if let r = y.reservation {
         let what = r.forDeficitYear.map { "reservation (for \($0))" } ?? "reservation"
         out.append(line(what, r.amount))
+      }
+      if let h = y.holdback {
+        out.append(line("held back (not for the vangnet)", h.amount))
+        if let d = h.description {
+          out.append(Format.wrap(d, indent: "      ", firstIndent: "      "))
+        }
       }
       if let n = y.nationalOutcome {
         var parts: [String] = []
