@@ -23,6 +23,9 @@ public struct YearAccount<T: RuleScalar>: Sendable {
   public var baselineCompensation: T
   /// Net burden without the package N⁰ = −(R⁰ + C⁰).
   public var baselineNetBurden: T
+  /// Whether the MAU covers the year, with and without the package (a block of the run, one
+  /// granted before, or a new request).
+  public var mauCovered = (with: false, without: false)
 
   /// An account from its figures.
   @inlinable
@@ -78,25 +81,38 @@ public struct YearAccounting<T: RuleScalar>: Sendable {
   public let lookback: Int
   /// Results of the `lookback` years before the horizon (oldest first), `nil` when not given.
   @usableFromInline let before: [T?]
+  /// Budgets of the same years, `nil` when not given.
+  @usableFromInline let beforeBudgets: [T?]
 
-  /// The accounting of a horizon with its years' schedules and the results given for years
-  /// before it.
-  public init(years: [Int], schedules: [VangnetSchedule<T>?], priorResults: [Int: T]) {
+  /// The accounting of a horizon with its years' schedules and the results (and budgets) given
+  /// for years before it.
+  public init(
+    years: [Int], schedules: [VangnetSchedule<T>?], priorResults: [Int: T],
+    priorBudgets: [Int: T] = [:]
+  ) {
     precondition(years.count == schedules.count, "one schedule (or nil) per year")
     self.years = years
     self.schedules = schedules
-    let l = schedules.map { $0?.priorYearsNeeded ?? 0 }.max() ?? 0
+    let l = schedules.map { max($0?.priorYearsNeeded ?? 0, $0?.priorYearsJudged ?? 0) }.max() ?? 0
     lookback = l
     let first = years.first ?? 0
     before = ((first - l)..<first).map { priorResults[$0] }
+    beforeBudgets = ((first - l)..<first).map { priorBudgets[$0] }
   }
 
-  /// The accounting of a horizon under a rule table.
-  public init(years: [Int], rules: RuleTable, priorResults: [Int: T]) {
+  /// The accounting of a horizon under a rule table, with the municipality's `context` (size,
+  /// MAU, unlawful spending, budgets before the horizon).
+  public init(
+    years: [Int], rules: RuleTable, priorResults: [Int: T],
+    context: VangnetContext = VangnetContext()
+  ) {
     self.init(
       years: years,
-      schedules: years.map { y in rules.years[y]?.vangnet.map { VangnetSchedule<T>($0) } },
-      priorResults: priorResults)
+      schedules: years.map { y in
+        rules.years[y]?.vangnet.map { VangnetSchedule<T>($0, year: y, context: context) }
+      },
+      priorResults: priorResults,
+      priorBudgets: context.priorBudgets.mapValues { T(rule: $0.euros) })
   }
 
   /// The results of one run so far, with and without the package: the scenario's results
@@ -107,13 +123,19 @@ public struct YearAccounting<T: RuleScalar>: Sendable {
     @usableFromInline var with: [T]
     /// R⁰ per year, likewise.
     @usableFromInline var without: [T]
+    /// B per year, likewise.
+    @usableFromInline var budgets: [T]
+    /// The last year an MAU block of this run covers, with and without the package.
+    @usableFromInline var mauUntil: (with: Int, without: Int)
   }
 
   /// A ledger holding the results before the horizon.
   public func ledger() -> Ledger {
     let pre = before.map { $0 ?? .zero }
     let rest = [T](repeating: .zero, count: years.count)
-    return Ledger(with: pre + rest, without: pre + rest)
+    return Ledger(
+      with: pre + rest, without: pre + rest,
+      budgets: beforeBudgets.map { $0 ?? .zero } + rest, mauUntil: (Int.min, Int.min))
   }
 
   /// The results of the years that the condition of year offset k needs (oldest first), or
@@ -124,11 +146,19 @@ public struct YearAccounting<T: RuleScalar>: Sendable {
     guard needed > 0 else { return nil }
     let end = lookback + k
     var i = end - needed
+    let budgets = schedules[k]?.needsPriorBudgets ?? false
     while i < lookback {
-      if before[i] == nil { return nil }
+      if before[i] == nil || (budgets && beforeBudgets[i] == nil) { return nil }
       i += 1
     }
     return results[(end - needed)..<end]
+  }
+
+  /// The budgets of the years that year offset k's condition needs (oldest first), or `nil`
+  /// when the year needs none or one of them is not known.
+  public func priorBudgets(_ k: Int, in ledger: Ledger) -> [T]? {
+    guard let n = schedules[k]?.priorYearsNeeded else { return nil }
+    return priors(k, n, ledger.budgets).map { Array($0) }
   }
 
   /// The prior results that year offset k's condition is judged on, with or without the
@@ -136,6 +166,22 @@ public struct YearAccounting<T: RuleScalar>: Sendable {
   public func priorResults(_ k: Int, in ledger: Ledger, withPackage: Bool) -> [T]? {
     guard let n = schedules[k]?.priorYearsNeeded else { return nil }
     return priors(k, n, withPackage ? ledger.with : ledger.without).map { Array($0) }
+  }
+
+  /// The prior results and budgets that every condition of year offset k reads, a regime
+  /// whose rate is unknown included, when all of them are known; else those `book` uses.
+  public func judgedPriors(_ k: Int, in ledger: Ledger, withPackage: Bool) -> (
+    results: [T], budgets: [T]?
+  )? {
+    guard let s = schedules[k] else { return nil }
+    let end = lookback + k
+    for n in [max(s.priorYearsJudged, s.priorYearsNeeded), s.priorYearsNeeded] where n > 0 {
+      guard let r = priors(k, n, withPackage ? ledger.with : ledger.without) else { continue }
+      let budgetsKnown = ((end - n)..<end).allSatisfy { $0 >= lookback || beforeBudgets[$0] != nil }
+      if budgetsKnown { return (Array(r), Array(ledger.budgets[(end - n)..<end])) }
+      if n == s.priorYearsNeeded && !s.needsPriorBudgets { return (Array(r), nil) }
+    }
+    return nil
   }
 
   /// Books the year at offset k of the horizon: R, C and N with and without the package, from
@@ -152,20 +198,39 @@ public struct YearAccounting<T: RuleScalar>: Sendable {
     let result0 = budget - baselineSpending
     var c = T.zero
     var c0 = T.zero
+    var covered = (with: false, without: false)
+    if k == 0 { ledger.mauUntil = (Int.min, Int.min) }
     // In place (`schedules[k]?.…`), so that the schedule is not copied per path.
     if let n = schedules[k]?.priorYearsNeeded {
+      let year = years[k]
+      let pw = priors(k, n, ledger.with)
+      let p0 = priors(k, n, ledger.without)
+      let pb = priors(k, n, ledger.budgets)
+      if schedules[k]?.mauIndex != nil {
+        covered.with =
+          schedules[k]?.mauCovers(
+            year: year, until: &ledger.mauUntil.with, priors: pw, priorBudgets: pb) ?? false
+        covered.without =
+          schedules[k]?.mauCovers(
+            year: year, until: &ledger.mauUntil.without, priors: p0, priorBudgets: pb) ?? false
+      }
       c =
         schedules[k]?.compensation(
-          deficit: -result, budget: budget, priors: priors(k, n, ledger.with)) ?? .zero
+          deficit: -result, budget: budget, priors: pw, priorBudgets: pb, mauCovered: covered.with)
+        ?? .zero
       c0 =
         schedules[k]?.compensation(
-          deficit: -result0, budget: budget, priors: priors(k, n, ledger.without)) ?? .zero
+          deficit: -result0, budget: budget, priors: p0, priorBudgets: pb,
+          mauCovered: covered.without) ?? .zero
     }
     ledger.with[lookback + k] = result
     ledger.without[lookback + k] = result0
-    return YearAccount(
+    ledger.budgets[lookback + k] = budget
+    var account = YearAccount(
       budget: budget, baselineSpending: baselineSpending, spending: spending, result: result,
       compensation: c, netBurden: -(result + c), baselineResult: result0,
       baselineCompensation: c0, baselineNetBurden: -(result0 + c0))
+    account.mauCovered = covered
+    return account
   }
 }

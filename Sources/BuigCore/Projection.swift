@@ -28,6 +28,17 @@ public struct ProjectionInput: Sendable {
   /// MAU's more than 25,000, the IAU's labour-market test above 10,000, the 2016 entry of EUR 30
   /// per inhabitant, the budget basis of small and mid-size municipalities) read it.
   public var inhabitants: Int?
+  /// The MAU own contribution (fraction of the budget; `nil`: the rule's lowest, named), the
+  /// years an MAU granted before covers, unlawful spending per year and budgets before the
+  /// horizon (its `inhabitants` are this input's).
+  public var vangnetInputs = VangnetContext()
+
+  /// The context the vangnet rules read: `vangnetInputs` with the inhabitants.
+  public var vangnetContext: VangnetContext {
+    var c = vangnetInputs
+    c.inhabitants = inhabitants
+    return c
+  }
 
   /// An input.
   public init(
@@ -145,8 +156,10 @@ extension RuleTable {
   /// difference in R + C is the package's effect after the vangnet.
   public func project(_ input: ProjectionInput) throws(ProjectionError) -> Projection {
     var yearsOut: [ProjectionYear] = []
+    let context = input.vangnetContext
     let accounting = YearAccounting<Decimal>(
-      years: input.years, rules: self, priorResults: input.priorResults.mapValues(\.euros))
+      years: input.years, rules: self, priorResults: input.priorResults.mapValues(\.euros),
+      context: context)
     var ledger = accounting.ledger()
     var perIntervention: [[InterventionYearOutcome]] = Array(
       repeating: [], count: input.interventions.count)
@@ -168,8 +181,8 @@ extension RuleTable {
       let caseloadEffect = effects.reduce(Decimal(0)) { $0 + $1.caseloadEffect }
       // The vangnet's detail (band, conditions, caveats) for the same question the accounting
       // answers; its compensation is the accounting's (one schedule computes both).
-      let priorsWith = accounting.priorResults(k, in: ledger, withPackage: true)
-      let priorsWithout = accounting.priorResults(k, in: ledger, withPackage: false)
+      let priorsWith = accounting.judgedPriors(k, in: ledger, withPackage: true)
+      let priorsWithout = accounting.judgedPriors(k, in: ledger, withPackage: false)
       let account = accounting.book(
         k, budget: budget.budget.euros, baselineSpending: baselineSpending.euros,
         yield: yield.euros, in: &ledger)
@@ -179,11 +192,15 @@ extension RuleTable {
           answer = try vangnet(
             VangnetQuestion(
               year: year, budget: budget.budget, spending: Money(account.spending),
-              priorResults: priorsWith?.map { Money($0) }))
+              priorResults: priorsWith?.results.map { Money($0) },
+              priorBudgets: priorsWith?.budgets?.map { Money($0) }, context: context,
+              mauCovered: account.mauCovered.with))
           _ = try vangnet(
             VangnetQuestion(
               year: year, budget: budget.budget, spending: baselineSpending,
-              priorResults: priorsWithout?.map { Money($0) }))
+              priorResults: priorsWithout?.results.map { Money($0) },
+              priorBudgets: priorsWithout?.budgets?.map { Money($0) }, context: context,
+              mauCovered: account.mauCovered.without))
         } catch {
           throw .vangnet(error)
         }

@@ -193,13 +193,15 @@ extension RuleTable {
 
   /// Reads a vangnet rule object (`{"regimes": [...]}`).
   static func decodeVangnet(_ r: JSONReader) -> VangnetRule? {
-    guard let o = r.object(keys: ["regimes"]) else { return nil }
+    guard let o = r.object(keys: ["regimes", "deductsUnlawfulSpending"]) else { return nil }
     defer { o.finish() }
+    let unlawful = o.optional("deductsUnlawfulSpending")?.string(nonEmpty: true)
     guard let items = o.required("regimes", "an array of regimes")?.array(minCount: 1) else {
       return nil
     }
     let regimes = items.compactMap(decodeRegime)
-    return regimes.count == items.count ? VangnetRule(regimes: regimes) : nil
+    return regimes.count == items.count
+      ? VangnetRule(regimes: regimes, deductsUnlawfulSpending: unlawful) : nil
   }
 
   private static let percentRange: ClosedRange<Decimal> = 0...100
@@ -208,17 +210,36 @@ extension RuleTable {
     guard
       let o = r.object(keys: [
         "name", "description", "entryPercent", "bands", "condition", "source", "confidence",
-        "notes",
+        "notes", "moreThanInhabitants", "assessed", "mau", "compensationKnown",
+        "perInhabitantEntryEur",
       ])
     else { return nil }
     defer { o.finish() }
     let name = o.required("name", "a name")?.string(nonEmpty: true)
     let description = o.optional("description")?.string() ?? ""
-    let entry = o.required("entryPercent", "a percentage of the budget")?.decimal(
-      in: percentRange, unit: "%")
+    var mau: MAUTerms?
+    var mauOK = true
+    if let m = o.optional("mau") {
+      mau = decodeMAU(m)
+      mauOK = mau != nil
+    }
+    let entry =
+      mau != nil
+      ? mau?.ownRiskOptions.first
+      : o.required("entryPercent", "a percentage of the budget")?.decimal(
+        in: percentRange, unit: "%"
+      ).map { $0 / 100 }
     var bands: [Band] = []
     var bandsOK = true
-    if let items = o.required("bands", "an array of bands")?.array(minCount: 1) {
+    if mau != nil {
+      if o.has("bands") || o.has("entryPercent") {
+        r.log.report(
+          r.path,
+          expected: "no bands or entryPercent on an MAU regime (its own contribution sets them)",
+          found: "bands or entryPercent")
+        bandsOK = false
+      }
+    } else if let items = o.required("bands", "an array of bands")?.array(minCount: 1) {
       for (i, b) in items.enumerated() {
         guard
           let bo = b.object(keys: ["fromPercent", "toPercent", "ratePercent", "confidence", "note"])
@@ -280,19 +301,77 @@ extension RuleTable {
     let source = o.required("source", "a source")?.string(nonEmpty: true)
     let conf = confidence(o)
     let notes = (o.optional("notes")?.array() ?? []).compactMap { $0.string() }
-    guard let name, let entry, bandsOK, let source, let conf else { return nil }
-    return VangnetRegime(
-      name: name, description: description, entry: entry / 100, bands: bands, condition: condition,
+    let above = o.optional("moreThanInhabitants")?.int(in: 0...20_000_000)
+    var assessed: [AssessedCondition] = []
+    for a in o.optional("assessed")?.array() ?? [] {
+      guard let ao = a.object(keys: ["aboveInhabitants", "text"]) else {
+        bandsOK = false
+        continue
+      }
+      let limit = ao.optional("aboveInhabitants")?.int(in: 0...20_000_000)
+      if let text = ao.required("text", "the condition in words")?.string(nonEmpty: true) {
+        assessed.append(AssessedCondition(aboveInhabitants: limit, text: text))
+      } else {
+        bandsOK = false
+      }
+      ao.finish()
+    }
+    let known = o.optional("compensationKnown")?.bool() ?? true
+    let perInhabitant = o.optional("perInhabitantEntryEur")?.decimal(in: 0...10_000, unit: "EUR")
+    guard let name, let entry, bandsOK, mauOK, let source, let conf else { return nil }
+    var regime = VangnetRegime(
+      name: name, description: description, entry: entry, bands: bands, condition: condition,
       source: source, confidence: conf, notes: notes)
+    regime.moreThanInhabitants = above
+    regime.assessed = assessed
+    regime.compensationKnown = known
+    regime.perInhabitantEntry = perInhabitant.map { Money($0) }
+    if let mau {
+      regime.mau = mau
+      regime = regime.withOwnRisk(mau.ownRiskOptions[0])
+    }
+    return regime
+  }
+
+  private static func decodeMAU(_ r: JSONReader) -> MAUTerms? {
+    guard
+      let o = r.object(keys: ["ownRiskPercentOptions", "blockYears", "atLeastAbovePercent"])
+    else { return nil }
+    defer { o.finish() }
+    var options: [Decimal] = []
+    var ok = true
+    for item in o.required("ownRiskPercentOptions", "the own contributions in percent, ascending")?
+      .array(minCount: 1) ?? []
+    {
+      guard let v = item.decimal(in: percentRange, unit: "%") else {
+        ok = false
+        continue
+      }
+      if let last = options.last, v / 100 <= last {
+        item.report(expected: "a percentage above the one before (ascending)")
+        ok = false
+      }
+      options.append(v / 100)
+    }
+    let block = o.required("blockYears", "the years a granted MAU covers")?.int(in: 1...10)
+    let floor = o.required("atLeastAbovePercent", "the IAU's threshold in percent")?.decimal(
+      in: percentRange, unit: "%")
+    guard ok, !options.isEmpty, let block, let floor else { return nil }
+    return MAUTerms(ownRiskOptions: options, blockYears: block, atLeastAbove: floor / 100)
   }
 
   private static func decodeCondition(_ r: JSONReader) -> MultiYearCondition? {
     guard
-      let o = r.object(keys: ["kind", "priorYears", "thresholdPercent", "years", "lag", "note"])
+      let o = r.object(keys: [
+        "kind", "priorYears", "thresholdPercent", "years", "lag", "note", "required",
+        "thresholdPercentByYear", "otherYearsPercent",
+      ])
     else { return nil }
     defer { o.finish() }
-    let kind = o.required("kind", "\"cumulative\" or \"consecutiveDeficits\"")?.string(allowed: [
-      "cumulative", "consecutiveDeficits",
+    let kind = o.required(
+      "kind", "\"cumulative\", \"consecutiveDeficits\" or \"deficitShares\""
+    )?.string(allowed: [
+      "cumulative", "consecutiveDeficits", "deficitShares",
     ])
     let note = o.optional("note")?.string()
     switch kind {
@@ -305,6 +384,41 @@ extension RuleTable {
       let lag = o.optional("lag")?.int(in: 0...5) ?? 0
       guard let n = o.required("years", "a number of years")?.int(in: 2...10) else { return nil }
       return .consecutiveDeficits(years: n, lag: lag, note: note)
+    case "deficitShares":
+      let n = o.required("years", "the number of years before the deficit year")?.int(in: 1...10)
+      let m = o.required("required", "how many of those years must exceed")?.int(in: 1...10)
+      let other = o.required("otherYearsPercent", "the threshold of a year not listed")?.decimal(
+        in: percentRange, unit: "%")
+      var thresholds: [Int: Decimal] = [:]
+      var ok = true
+      if let t = o.optional("thresholdPercentByYear") {
+        guard case .object(let members) = t.value else {
+          t.report(expected: "an object with years as keys, for example {\"2010\": 6.7}")
+          return nil
+        }
+        for (key, value) in members {
+          let item = JSONReader(value, path: t.path.appending(key), log: t.log)
+          guard let year = Int(key), (1900...2200).contains(year) else {
+            item.report(expected: "a year as key")
+            ok = false
+            continue
+          }
+          if let v = item.decimal(in: percentRange, unit: "%") {
+            thresholds[year] = v / 100
+          } else {
+            ok = false
+          }
+        }
+      }
+      guard let n, let m, let other, ok else { return nil }
+      if m > n {
+        r.log.report(
+          r.path.appending("required"), expected: "at most the number of years (\(n))",
+          found: "\(m)")
+        return nil
+      }
+      return .deficitShares(
+        years: n, required: m, thresholds: thresholds, otherYears: other / 100, note: note)
     default:
       return nil
     }

@@ -168,19 +168,44 @@ public enum MultiYearCondition: Equatable, Sendable {
   /// A deficit in each of `years` consecutive years ending `lag` years before the year itself
   /// (the MAU's reference period: for 2013 the years 2010-2012, so `years` 3 and `lag` 1).
   case consecutiveDeficits(years: Int, lag: Int, note: String?)
+  /// In at least `required` of the `years` years just before the deficit year, net costs
+  /// exceeded the budget by at least a threshold: −R_r ≥ θ_r · B_r, with θ_r from `thresholds`
+  /// for reference year r and `otherYears` for a year the table gives none. The MAU's
+  /// reference test (Besluit WWB 2007 art. 10a(1)c: 2.5% plus a percentage set per year by the
+  /// Regeling WWB art. 15a(6), in each of the three years) and the 2025 uitgebreid vangnet's
+  /// (at least 5% in at least two of 2022-2024).
+  case deficitShares(
+    years: Int, required: Int, thresholds: [Int: Decimal], otherYears: Decimal, note: String?)
 
   /// How many prior years' results the condition needs.
   public var priorYearsNeeded: Int {
     switch self {
     case .cumulative(let k, _, _): k
     case .consecutiveDeficits(let n, let lag, _): n + lag - 1
+    case .deficitShares(let n, _, _, _, _): n
     }
+  }
+
+  /// Whether the condition judges deficits as shares of each prior year's own budget (so that
+  /// the prior budgets are needed as well as the prior results).
+  public var needsPriorBudgets: Bool {
+    if case .deficitShares = self { return true }
+    return false
+  }
+
+  /// The threshold θ_r of reference year r for a `deficitShares` condition, and whether the
+  /// table states it (`false`: the `otherYears` minimum is used); `nil` for other kinds.
+  public func threshold(of r: Int) -> (value: Decimal, stated: Bool)? {
+    guard case .deficitShares(_, _, let t, let other, _) = self else { return nil }
+    return t[r].map { ($0, true) } ?? (other, false)
   }
 
   /// A remark on the condition.
   public var note: String? {
     switch self {
-    case .cumulative(_, _, let n), .consecutiveDeficits(_, _, let n): n
+    case .cumulative(_, _, let n), .consecutiveDeficits(_, _, let n),
+      .deficitShares(_, _, _, _, let n):
+      n
     }
   }
 
@@ -193,7 +218,51 @@ public enum MultiYearCondition: Equatable, Sendable {
         + "\(Percent.text(threshold)) of the \(year) budget"
     case .consecutiveDeficits(let n, let lag, _):
       return "a deficit in each of \(year - lag - n + 1)-\(year - lag)"
+    case .deficitShares(let n, let m, _, _, _):
+      let refs = ((year - n)..<year).map { r in
+        "\(r) \(Percent.text(threshold(of: r)!.value))"
+      }
+      let share = m == n ? "in each of" : "in at least \(m) of"
+      return "net costs above the budget by at least the reference threshold \(share) "
+        + "\(year - n)-\(year - 1) (\(refs.joined(separator: ", ")))"
     }
+  }
+}
+
+/// A condition that cannot be computed from the figures (an assessment by the
+/// Toetsingscommissie) and is therefore taken as met and named next to the result.
+public struct AssessedCondition: Equatable, Sendable {
+  /// The condition applies only to municipalities with more than this many inhabitants
+  /// (`nil`: to all).
+  public var aboveInhabitants: Int?
+  /// The condition in words, with its legal source.
+  public var text: String
+
+  /// A condition.
+  public init(aboveInhabitants: Int?, text: String) {
+    self.aboveInhabitants = aboveInhabitants
+    self.text = text
+  }
+}
+
+/// The terms of a meerjarige aanvullende uitkering (MAU, Besluit WWB 2007 art. 10a-10c, until
+/// 2014): granted for the request year and the years after it (a block), it pays
+/// max(A − (1 + o) · B, A − (1 + f) · B, 0) in each year of the block, with A the net costs,
+/// B the budget, o the own contribution the Toetsingscommissie sets (2.5%, 5% or 7.5% by the
+/// size of the verdeelstoornis) and f the IAU's threshold (art. 10c(4): never less than the IAU).
+public struct MAUTerms: Equatable, Sendable {
+  /// The own contributions the commission can set, as fractions of the budget, ascending.
+  public var ownRiskOptions: [Decimal]
+  /// How many years a granted MAU covers, the request year included.
+  public var blockYears: Int
+  /// The floor: the MAU pays at least the costs above (1 + atLeastAbove) · B.
+  public var atLeastAbove: Decimal
+
+  /// Terms.
+  public init(ownRiskOptions: [Decimal], blockYears: Int, atLeastAbove: Decimal) {
+    self.ownRiskOptions = ownRiskOptions
+    self.blockYears = blockYears
+    self.atLeastAbove = atLeastAbove
   }
 }
 
@@ -218,6 +287,30 @@ public struct VangnetRegime: Equatable, Sendable {
   public var confidence: Confidence
   /// Caveats a user must see next to a result computed with this regime.
   public var notes: [String]
+  /// The regime applies only to municipalities with more than this many inhabitants (the MAU:
+  /// 25,000); `nil` for all.
+  public var moreThanInhabitants: Int?
+  /// Conditions the figures cannot decide, taken as met and named (the IAU's labour-market
+  /// test).
+  public var assessed: [AssessedCondition] = []
+  /// The MAU's terms, for a regime granted in blocks with a chosen own contribution.
+  public var mau: MAUTerms?
+  /// `false` when the regime's rate is not known (the 2025 uitgebreid vangnet's 5%-7.5% part):
+  /// its entry and condition are judged and named, but it pays nothing here.
+  public var compensationKnown = true
+  /// An alternative entry: a deficit above this amount per inhabitant (EUR) also enters (the
+  /// 2016 rule's EUR 30); `nil` when there is none.
+  public var perInhabitantEntry: Money?
+
+  /// This regime with the MAU's own contribution `o` applied: bands 0 up to o at 0%, above o at
+  /// 100%, and entry o. A regime without MAU terms is returned as it is.
+  public func withOwnRisk(_ o: Decimal) -> VangnetRegime {
+    guard mau != nil else { return self }
+    var r = self
+    r.entry = o
+    r.bands = [Band(from: 0, to: o, rate: 0), Band(from: o, to: nil, rate: 1)]
+    return r
+  }
 
   /// A regime.
   public init(
@@ -240,9 +333,46 @@ public struct VangnetRegime: Equatable, Sendable {
 public struct VangnetRule: Equatable, Sendable {
   /// The regimes, in the order the table lists them.
   public var regimes: [VangnetRegime]
+  /// Where the rule deducts unlawful or uncertain spending reported by the auditor from the
+  /// costs before the deficit is computed (the 2019-2024 sheets' line D', "BADO-norm"), the
+  /// source that says so; `nil` when it does not.
+  public var deductsUnlawfulSpending: String?
 
   /// A rule.
-  public init(regimes: [VangnetRegime]) { self.regimes = regimes }
+  public init(regimes: [VangnetRegime], deductsUnlawfulSpending: String? = nil) {
+    self.regimes = regimes
+    self.deductsUnlawfulSpending = deductsUnlawfulSpending
+  }
+}
+
+/// What the rules need to know about a municipality beyond one year's budget and spending:
+/// its size, the MAU it was granted or would be set, the auditor's unlawful spending, and the
+/// budgets of years before a horizon.
+public struct VangnetContext: Equatable, Sendable {
+  /// Number of inhabitants, where known.
+  public var inhabitants: Int?
+  /// The MAU own contribution as a fraction of the budget; `nil`: the lowest the rule allows,
+  /// named as an assumption.
+  public var mauOwnRisk: Decimal?
+  /// Years covered by an MAU granted before (a block, or the art. 10e continuation into 2012).
+  public var mauGrantedYears: Set<Int>
+  /// Unlawful or uncertain spending per year (EUR), deducted where the rule says so.
+  public var unlawfulSpending: [Int: Money]
+  /// Budgets of years before a horizon (EUR), for conditions judged on shares of each year's
+  /// budget.
+  public var priorBudgets: [Int: Money]
+
+  /// A context; every part is optional.
+  public init(
+    inhabitants: Int? = nil, mauOwnRisk: Decimal? = nil, mauGrantedYears: Set<Int> = [],
+    unlawfulSpending: [Int: Money] = [:], priorBudgets: [Int: Money] = [:]
+  ) {
+    self.inhabitants = inhabitants
+    self.mauOwnRisk = mauOwnRisk
+    self.mauGrantedYears = mauGrantedYears
+    self.unlawfulSpending = unlawfulSpending
+    self.priorBudgets = priorBudgets
+  }
 }
 
 /// Everything the rule table knows about one year.

@@ -125,7 +125,8 @@ public final class MonteCarlo: Sendable {
     }
     layout = SeriesLayout(input)
     accounting = YearAccounting<Double>(
-      years: years, rules: rules, priorResults: input.priorResults.mapValues(\.doubleValue))
+      years: years, rules: rules, priorResults: input.priorResults.mapValues(\.doubleValue),
+      context: input.vangnetContext)
     sampler = InputSampler(
       spec: spec, correlation: correlation, seed: seed, years: input.years.count)
     evaluatorModel = PathEvaluator.Model(

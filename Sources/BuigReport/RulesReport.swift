@@ -69,7 +69,9 @@ public enum RulesReport {
       members.append(("nationalOutcome", .object(nm)))
     }
     if let v = y.vangnet {
-      members.append(("vangnet", .object([("regimes", .array(v.regimes.map(regimeJSON)))])))
+      var vm: [(key: String, value: JSONValue)] = [("regimes", .array(v.regimes.map(regimeJSON)))]
+      if let d = v.deductsUnlawfulSpending { vm.append(("deductsUnlawfulSpending", .string(d))) }
+      members.append(("vangnet", .object(vm)))
     }
     if !y.notes.isEmpty { members.append(("notes", .array(y.notes.map { .string($0) }))) }
     return .object(members)
@@ -78,20 +80,52 @@ public enum RulesReport {
   private static func regimeJSON(_ r: VangnetRegime) -> JSONValue {
     var m: [(key: String, value: JSONValue)] = [
       ("name", .string(r.name)), ("description", .string(r.description)),
-      ("entryPercent", Format.json(r.entry * 100)),
-      (
-        "bands",
-        .array(
-          r.bands.map { b in
-            var bm: [(key: String, value: JSONValue)] = [("fromPercent", Format.json(b.from * 100))]
-            if let to = b.to { bm.append(("toPercent", Format.json(to * 100))) }
-            bm.append(("ratePercent", Format.json(b.rate * 100)))
-            if let c = b.confidence { bm.append(("confidence", .string(c.rawValue))) }
-            if let n = b.note { bm.append(("note", .string(n))) }
-            return .object(bm)
-          })
-      ),
     ]
+    if let mau = r.mau {
+      m.append(
+        (
+          "mau",
+          .object([
+            ("ownRiskPercentOptions", .array(mau.ownRiskOptions.map { Format.json($0 * 100) })),
+            ("blockYears", .int(mau.blockYears)),
+            ("atLeastAbovePercent", Format.json(mau.atLeastAbove * 100)),
+          ])
+        ))
+    } else {
+      m += [
+        ("entryPercent", Format.json(r.entry * 100)),
+        (
+          "bands",
+          .array(
+            r.bands.map { b in
+              var bm: [(key: String, value: JSONValue)] = [
+                ("fromPercent", Format.json(b.from * 100))
+              ]
+              if let to = b.to { bm.append(("toPercent", Format.json(to * 100))) }
+              bm.append(("ratePercent", Format.json(b.rate * 100)))
+              if let c = b.confidence { bm.append(("confidence", .string(c.rawValue))) }
+              if let n = b.note { bm.append(("note", .string(n))) }
+              return .object(bm)
+            })
+        ),
+      ]
+    }
+    if let limit = r.moreThanInhabitants { m.append(("moreThanInhabitants", .int(limit))) }
+    if let e = r.perInhabitantEntry { m.append(("perInhabitantEntryEur", Format.json(e.euros))) }
+    if !r.compensationKnown { m.append(("compensationKnown", .bool(false))) }
+    if !r.assessed.isEmpty {
+      m.append(
+        (
+          "assessed",
+          .array(
+            r.assessed.map { a in
+              var am: [(key: String, value: JSONValue)] = []
+              if let l = a.aboveInhabitants { am.append(("aboveInhabitants", .int(l))) }
+              am.append(("text", .string(a.text)))
+              return .object(am)
+            })
+        ))
+    }
     if let c = r.condition {
       switch c {
       case .cumulative(let k, let t, let note):
@@ -104,6 +138,20 @@ public enum RulesReport {
       case .consecutiveDeficits(let n, let lag, let note):
         var cm: [(key: String, value: JSONValue)] = [
           ("kind", .string("consecutiveDeficits")), ("years", .int(n)), ("lag", .int(lag)),
+        ]
+        if let note { cm.append(("note", .string(note))) }
+        m.append(("condition", .object(cm)))
+      case .deficitShares(let n, let req, let thresholds, let other, let note):
+        var cm: [(key: String, value: JSONValue)] = [
+          ("kind", .string("deficitShares")), ("years", .int(n)), ("required", .int(req)),
+          (
+            "thresholdPercentByYear",
+            .object(
+              thresholds.sorted { $0.key < $1.key }.map {
+                ("\($0.key)", Format.json($0.value * 100))
+              })
+          ),
+          ("otherYearsPercent", Format.json(other * 100)),
         ]
         if let note { cm.append(("note", .string(note))) }
         m.append(("condition", .object(cm)))
@@ -154,11 +202,34 @@ public enum RulesReport {
       }
       if let v = y.vangnet {
         for r in v.regimes {
+          let head =
+            r.mau.map { mau in
+              "\(r.name): own contribution "
+                + mau.ownRiskOptions.map { Percent.text($0) }.joined(separator: ", ")
+                + " of the budget (set by the Toetsingscommissie), at least the costs above "
+                + "\(Percent.text(1 + mau.atLeastAbove)) of the budget; a block of \(mau.blockYears) years"
+            } ?? "\(r.name): entry above \(Percent.text(r.entry))"
           out.append(
             Format.wrap(
-              "\(r.name): entry above \(Percent.text(r.entry)) [\(r.confidence.rawValue)]",
-              indent: "      ", firstIndent: "  "))
-          for b in r.bands {
+              head + " [\(r.confidence.rawValue)]", indent: "      ", firstIndent: "  "))
+          if let limit = r.moreThanInhabitants {
+            out.append("    only above \(Money.group(String(limit))) inhabitants")
+          }
+          if let e = r.perInhabitantEntry {
+            out.append("    also entered by a deficit above \(e.groupedEuros) per inhabitant")
+          }
+          if !r.compensationKnown {
+            out.append("    rate not known: judged and named, not paid in results")
+          }
+          for a in r.assessed {
+            out.append(
+              Format.wrap(
+                "assessed, taken as met"
+                  + (a.aboveInhabitants.map { " above \(Money.group(String($0))) inhabitants" }
+                    ?? "")
+                  + ": " + a.text, indent: "        ", firstIndent: "    "))
+          }
+          for b in r.bands where r.mau == nil {
             let conf = b.confidence.map { " [\($0.rawValue)]" } ?? ""
             out.append(
               Format.wrap(
@@ -176,6 +247,12 @@ public enum RulesReport {
           for n in r.notes {
             out.append(Format.wrap("note: " + n, indent: "        ", firstIndent: "    "))
           }
+        }
+        if let d = v.deductsUnlawfulSpending {
+          out.append(
+            Format.wrap(
+              "unlawful or uncertain spending is deducted from the costs: " + d, indent: "      ",
+              firstIndent: "  "))
         }
       } else {
         let reason =

@@ -7,7 +7,42 @@ public enum VangnetReport {
   /// An assumed condition in the words of `buig vangnet`, whose prior results come from
   /// `--prior-results`.
   static func assumed(_ c: AssumedCondition) -> String {
-    "\(c.regime): \(c.condition) (not checked: give --prior-results to check it)"
+    c.assessed
+      ? "\(c.regime): \(c.condition) (an assessment the figures cannot decide: taken as met)"
+      : "\(c.regime): \(c.condition) (not checked: give --prior-results to check it)"
+  }
+
+  /// The MAU's judgement as JSON: `covered`, `basis`, `ownRiskPercent`, `ownRiskAssumed` and
+  /// the compensation at each own contribution (`range`).
+  static func mauJSON(_ m: MAUOutcome) -> JSONValue {
+    .object([
+      ("covered", .bool(m.covered)), ("basis", .string(m.basis)),
+      ("ownRiskPercent", Format.json(m.ownRisk * 100)), ("ownRiskAssumed", .bool(m.ownRiskAssumed)),
+      (
+        "range",
+        .array(
+          m.range.map {
+            .object([
+              ("ownRiskPercent", Format.json($0.ownRisk * 100)),
+              ("compensation", Format.json($0.compensation)),
+            ])
+          })
+      ),
+    ])
+  }
+
+  /// The MAU's judgement as table lines.
+  static func mauLines(_ m: MAUOutcome) -> [String] {
+    var out = [Format.wrap("MAU: " + m.basis, indent: "      ", firstIndent: "  ")]
+    if m.covered {
+      out.append(
+        Format.wrap(
+          "MAU own contribution \(Percent.text(m.ownRisk))"
+            + (m.ownRiskAssumed ? " (assumed: the lowest the rule allows)" : "") + "; compensation "
+            + m.range.map { "\(Format.euros($0.compensation)) at \(Percent.text($0.ownRisk))" }
+            .joined(separator: ", "), indent: "      ", firstIndent: "  "))
+    }
+    return out
   }
 
   /// The answer as JSON: `year`, `budget`, `spending`, `deficit`, `deficitPercent`,
@@ -15,7 +50,9 @@ public enum VangnetReport {
   /// `conditionsChecked`, `bands`, `reasonForNone`, `caveats`, `engine`). Amounts in euros to
   /// the cent; `deficitPercent` in percent with four decimals; `band` is `null` for a surplus.
   public static func json(_ a: VangnetAnswer) -> JSONValue {
-    .object([
+    let mau: JSONValue = a.mau.map(mauJSON) ?? .null
+    let unlawful: JSONValue = a.unlawfulSpending.map { Format.json($0) } ?? .null
+    return .object([
       ("year", .int(a.year)),
       ("budget", Format.json(a.budget)),
       ("spending", Format.json(a.spending)),
@@ -59,6 +96,8 @@ public enum VangnetReport {
           })
       ),
       ("reasonForNone", a.reasonForNone.map { .string($0) } ?? .null),
+      ("mau", mau),
+      ("unlawfulSpending", unlawful),
       ("caveats", .array(a.caveats.map { .string($0) })),
       ("engine", .object([("version", .string(BuigVersion.current))])),
     ])
@@ -73,7 +112,16 @@ public enum VangnetReport {
     var t = TextTable(headers: ["", "EUR"], alignments: [.left, .right])
     t.add(["budget", Format.euros(a.budget)])
     t.add(["spending", Format.euros(a.spending)])
-    if a.deficit >= .zero {
+    let unlawful = a.unlawfulSpending ?? .zero
+    if unlawful != .zero {
+      let raw = a.deficit.euros / a.budget.euros
+      t.add(["deficit (\(Format.percent(raw)) of budget)", Format.euros(a.deficit)])
+      t.add(["unlawful spending deducted (D')", Format.euros(unlawful)])
+      t.add([
+        "deficit judged (\(Format.percent(a.deficitRatio)) of budget)",
+        Format.euros(a.deficit - unlawful),
+      ])
+    } else if a.deficit >= .zero {
       t.add(["deficit (\(Format.percent(a.deficitRatio)) of budget)", Format.euros(a.deficit)])
     } else {
       t.add(["surplus (\(Format.percent(-a.deficitRatio)) of budget)", Format.euros(-a.deficit)])
@@ -83,6 +131,7 @@ public enum VangnetReport {
     out.append(t.render(indent: "  "))
     out.append("")
     out.append("  band: " + (a.band?.label ?? "none (surplus)"))
+    if let m = a.mau { out += mauLines(m) }
     if let r = a.reasonForNone, !r.isEmpty {
       out.append(Format.wrap("no compensation: " + r, indent: "    ", firstIndent: "  "))
     }

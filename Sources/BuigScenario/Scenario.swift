@@ -66,6 +66,7 @@ extension Scenario {
   public static let topLevelKeys = [
     "$schema", "schemaVersion", "name", "title", "description", "source", "notes", "municipality",
     "horizon", "budget", "verdeelmodel", "caseload", "netPrice", "spending", "priorResults",
+    "priorBudgets", "vangnet",
     "attribution", "ruleOverrides", "interventions", "flows", "uncertainty", "correlation", "seed",
     "monteCarlo",
   ]
@@ -193,6 +194,19 @@ final class ScenarioReader {
           allowed: { [years] y in y < (years.first ?? Int.max) },
           allowedText: "years before the horizon")?.mapValues { Money($0) } ?? [:]
     }
+    var priorBudgets: [Int: Money] = [:]
+    if let p = o.optional("priorBudgets") {
+      priorBudgets =
+        yearMap(
+          p, range: Self.money, unit: "EUR",
+          allowed: { [years] y in y < (years.first ?? Int.max) },
+          allowedText: "years before the horizon")?.mapValues { Money($0) } ?? [:]
+    }
+    var vangnetInputs = readVangnetInputs(o.optional("vangnet"), rules: rules)
+    vangnetInputs.priorBudgets = priorBudgets
+    checkVangnetInputs(
+      vangnetInputs, inhabitants: inhabitants, priors: priors, rules: rules,
+      path: JSONPath.root)
     var given: [Int: [(AttributionCause, AttributionPart, source: String?)]] = [:]
     if let a = o.optional("attribution"), let ao = objectOfYears(a) {
       for (key, reader) in ao {
@@ -224,15 +238,106 @@ final class ScenarioReader {
       flows: flows.0, economy: flows.1, uncertain: inputs, correlationTargets: targets,
       correlationRows: rows,
       repairCorrelation: repair)
-    let input = ProjectionInput(
+    var input = ProjectionInput(
       years: years, budget: budgetMap, caseload: caseload, netPrice: netPrice, spending: spending,
       priorResults: priors, modelPrice: modelPrice, objectiveVolume: objectiveVolume,
       givenAttribution: given, interventions: interventions, inhabitants: inhabitants)
+    input.vangnetInputs = vangnetInputs
     return Scenario(
       name: name, title: title ?? name, description: description, source: source,
       municipality: municipality, sha256: sha256, rules: rules, overriddenYears: overridden,
       input: input, seed: seed, monteCarlo: mc, stochastic: spec, trail: trail.records, notes: notes
     )
+  }
+
+  /// Reads the `vangnet` field: the MAU own contribution and granted years, and unlawful
+  /// spending per horizon year.
+  func readVangnetInputs(_ r: JSONReader?, rules: RuleTable) -> VangnetContext {
+    var c = VangnetContext()
+    guard let r,
+      let o = r.object(keys: [
+        "mauOwnRiskPercent", "mauGrantedYears", "unlawfulSpending", "source", "note",
+      ])
+    else { return c }
+    defer { o.finish() }
+    _ = o.optional("source")?.string()
+    _ = o.optional("note")?.string()
+    let mauYears = rules.years.values.filter {
+      $0.vangnet?.regimes.contains { $0.mau != nil } ?? false
+    }
+    .map(\.year).sorted()
+    if let m = o.optional("mauOwnRiskPercent"),
+      let v = m.sourcedNumber(trail: trail)?.decimal(in: 0...100, unit: "%")
+    {
+      let options = Set(
+        rules.years.values.flatMap { $0.vangnet?.regimes.compactMap(\.mau) ?? [] }.flatMap(
+          \.ownRiskOptions))
+      if options.contains(v / 100) {
+        c.mauOwnRisk = v / 100
+      } else {
+        log.report(
+          m.path,
+          expected: "one of the MAU own contributions the rules allow ("
+            + options.sorted().map { Percent.text($0) }.joined(separator: ", ") + ")",
+          found: "number \(v.plainText)")
+      }
+    }
+    for item in o.optional("mauGrantedYears")?.array() ?? [] {
+      guard let y = item.int(in: 1900...2200) else { continue }
+      if mauYears.contains(y) {
+        c.mauGrantedYears.insert(y)
+      } else {
+        log.report(
+          item.path, expected: "a year whose rule has an MAU (\(RuleTable.rangesText(mauYears)))",
+          found: "\(y)")
+      }
+    }
+    if let u = o.optional("unlawfulSpending") {
+      let deducting = years.filter { rules.years[$0]?.vangnet?.deductsUnlawfulSpending != nil }
+      c.unlawfulSpending =
+        yearMap(
+          u, range: Self.money, unit: "EUR", allowed: { deducting.contains($0) },
+          allowedText: "horizon years whose rule deducts unlawful spending ("
+            + (deducting.isEmpty ? "none" : RuleTable.rangesText(deducting)) + ")")?
+        .mapValues { Money($0) } ?? [:]
+    }
+    return c
+  }
+
+  /// Checks, before any computation, that the vangnet rules of the horizon have what they
+  /// need: the number of inhabitants where a regime depends on it, and the budgets of the
+  /// prior years whose results are given where a condition judges shares of a year's budget.
+  func checkVangnetInputs(
+    _ c: VangnetContext, inhabitants: Int?, priors: [Int: Money], rules: RuleTable, path: JSONPath
+  ) {
+    var reportedSize = false
+    var missingBudgets: [Int] = []
+    for y in years {
+      guard let rule = rules.years[y]?.vangnet else { continue }
+      for r in rule.regimes {
+        if let limit = r.moreThanInhabitants, inhabitants == nil, !reportedSize {
+          log.report(
+            path.appending("municipality").appending("inhabitants"),
+            expected:
+              "the number of inhabitants: the \(y) \(r.name) applies only to municipalities of more than \(Money.group(String(limit)))",
+            found: "none")
+          reportedSize = true
+        }
+        guard r.compensationKnown, let cond = r.condition, cond.needsPriorBudgets else { continue }
+        for ref in (y - cond.priorYearsNeeded)..<y
+        where ref < (years.first ?? 0) && priors[ref] != nil && c.priorBudgets[ref] == nil {
+          missingBudgets.append(ref)
+        }
+      }
+    }
+    let missing = Array(Set(missingBudgets)).sorted()
+    if !missing.isEmpty {
+      log.report(
+        path.appending("priorBudgets"),
+        expected:
+          "the budget of every prior year whose result is given and that a condition judges as a share of its budget (the MAU's reference years)",
+        found: "none for \(RuleTable.rangesText(missing))")
+    }
   }
 
   func identifier(_ r: JSONReader) -> String? {

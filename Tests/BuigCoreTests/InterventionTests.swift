@@ -154,7 +154,13 @@ struct ScenarioTests {
     #expect(p.years.map { $0.vangnet?.regime.name } == ["MAU", "IAU", "MAU"])
     // 2012 and 2014: own risk 2.5% of EUR 110M; 2013: the full 7.5M deficit.
     #expect(p.years.map(\.netBurden) == [2_750_000, 7_500_000, 2_750_000].map { Money(euros: $0) })
-    #expect(p.years[0].vangnet?.conditionsAssumed.isEmpty == false)  // 2009 is not known
+    // 2012: the continuation of the MAU 2009-2011 (an input); 2013: 2010 below its 6.7%;
+    // 2014: a new request judged on 2011-2013, each at or above its threshold.
+    #expect(p.years[0].vangnet?.mau?.basis.contains("granted before") == true)
+    #expect(p.years[1].vangnet?.conditionsChecked.first { $0.regime == "MAU" }?.met == false)
+    #expect(p.years[2].vangnet?.conditionsChecked.first { $0.regime == "MAU" }?.met == true)
+    #expect(
+      p.years.allSatisfy { $0.vangnet?.conditionsAssumed.contains { $0.regime == "MAU" } == false })
     #expect(p.years[1].vangnet?.conditionsChecked.first { $0.regime == "MAU" }?.met == false)
   }
 

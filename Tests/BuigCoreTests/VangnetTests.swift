@@ -48,6 +48,8 @@ struct VangnetTests {
   let table = try! RuleTable.builtIn()
 
   static let years = [2012, 2013, 2014] + Array(2016...2025)
+  /// A municipality large enough for every regime (the MAU needs more than 25,000).
+  static let size = VangnetContext(inhabitants: 100_000)
 
   @Test(arguments: years)
   func compensatesAtBelowAndAboveEveryBandEdge(year: Int) throws {
@@ -58,7 +60,8 @@ struct VangnetTests {
           edge * budget - cent, edge * budget, edge * budget + cent, edge * budget + 1_000_000,
         ] {
           let q = VangnetQuestion(
-            year: year, budget: Money(budget), spending: Money(budget + deficit))
+            year: year, budget: Money(budget), spending: Money(budget + deficit),
+            context: Self.size)
           let a = try table.vangnet(q)
           let expected = handCompensation(year: year, deficit: deficit, budget: budget)
           #expect(a.compensation.euros == expected, "\(year) edge \(edge) deficit \(deficit)")
@@ -73,7 +76,8 @@ struct VangnetTests {
   func paysNothingForASurplus(year: Int) throws {
     let a = try table.vangnet(
       VangnetQuestion(
-        year: year, budget: Money(euros: 100_000_000), spending: Money(euros: 95_000_000)))
+        year: year, budget: Money(euros: 100_000_000), spending: Money(euros: 95_000_000),
+        context: Self.size))
     #expect(a.compensation == .zero)
     #expect(a.ownRisk == .zero)
     #expect(a.band == nil)
@@ -174,30 +178,45 @@ struct VangnetTests {
     // 50% of 5M (5%-10%) + 100% of 2M (above 10%)
     #expect(a.compensation == Money(euros: 4_500_000))
     #expect(a.conditionsChecked.isEmpty)
-    #expect(a.caveats.contains { $0.contains("low confidence") })
+    #expect(a.caveats.contains { $0.contains("medium confidence") })
   }
 
-  // Seed 002: in 2012 the MAU caps Groningen's deficit at 2.5% of its budget; in 2013 it does
-  // not qualify (the reference period 2010-2012 includes a year under the threshold), so it
-  // bears the full deficit; from 2014 it qualifies again.
+  // Seed 002: in 2012 the MAU (the art. 10e continuation of Groningen's MAU 2009-2011, an
+  // input) caps Groningen's deficit at 2.5% of its budget; in 2013 it does not qualify (2010,
+  // a reference year, lay under its threshold), so it bears the full deficit; from 2014 it
+  // qualifies again (2011-2013 each at or above their thresholds of 6.7%, 2.5% and 2.5%).
   @Test func seed002MAUCapsTheOwnRiskAt2Point5Percent() throws {
+    let groningen = VangnetContext(inhabitants: 190_000, mauGrantedYears: [2012])
     let b2012 = Money(euros: 100_000_000)
     let a2012 = try table.vangnet(
-      VangnetQuestion(year: 2012, budget: b2012, spending: b2012 + Money(euros: 3_200_000)))
+      VangnetQuestion(
+        year: 2012, budget: b2012, spending: b2012 + Money(euros: 3_200_000), context: groningen))
     #expect(a2012.regime.name == "MAU")
     #expect(a2012.ownRisk == Money(euros: 2_500_000))
     #expect(a2012.compensation == Money(euros: 700_000))
-    #expect(a2012.conditionsAssumed.first?.condition.contains("2009-2011") == true)
+    #expect(a2012.mau?.basis.contains("granted before") == true)
+    #expect(a2012.conditionsAssumed.allSatisfy { $0.regime != "MAU" })
     for deficit in [3_000_000, 9_000_000, 20_000_000] {
       let a = try table.vangnet(
-        VangnetQuestion(year: 2012, budget: b2012, spending: b2012 + Money(euros: deficit)))
+        VangnetQuestion(
+          year: 2012, budget: b2012, spending: b2012 + Money(euros: deficit), context: groningen))
       #expect(a.ownRisk == Money(euros: 2_500_000), "deficit \(deficit)")
     }
+    // Without the granted block and without prior results the reference condition is assumed.
+    let assumed = try table.vangnet(
+      VangnetQuestion(
+        year: 2012, budget: b2012, spending: b2012 + Money(euros: 3_200_000),
+        context: VangnetContext(inhabitants: 190_000)))
+    #expect(
+      assumed.conditionsAssumed.first { $0.regime == "MAU" }?.condition.contains("2009-2011")
+        == true)
+    let b = Money(euros: 110_000_000)
     let b2013 = Money(euros: 120_000_000)
     let a2013 = try table.vangnet(
       VangnetQuestion(
         year: 2013, budget: b2013, spending: b2013 + Money(euros: 7_500_000),
-        priorResults: [Money(euros: 100_000), Money(euros: -2_000_000), Money(euros: -3_200_000)]))
+        priorResults: [.zero, Money(euros: -7_500_000), Money(euros: -3_200_000)],
+        priorBudgets: [b, b, b], context: VangnetContext(inhabitants: 190_000)))
     #expect(a2013.compensation == .zero)
     #expect(a2013.ownRisk == Money(euros: 7_500_000))
     #expect(a2013.conditionsChecked.first { $0.regime == "MAU" }?.met == false)
@@ -205,10 +224,11 @@ struct VangnetTests {
       VangnetQuestion(
         year: 2014, budget: b2013, spending: b2013 + Money(euros: 8_300_000),
         priorResults: [
-          Money(euros: -2_000_000), Money(euros: -3_200_000), Money(euros: -7_500_000),
-        ]))
+          Money(euros: -7_500_000), Money(euros: -3_200_000), Money(euros: -7_500_000),
+        ], priorBudgets: [b, b, b2013], context: VangnetContext(inhabitants: 190_000)))
     #expect(a2014.regime.name == "MAU")
     #expect(a2014.ownRisk == Money(euros: 3_000_000))
+    #expect(a2014.conditionsChecked.first { $0.regime == "MAU" }?.met == true)
   }
 
   @Test func theDoubleScheduleAgreesWithTheExactOne() {
