@@ -35,8 +35,7 @@ public enum AttributionCause: String, Sendable, CaseIterable {
   public var label: String {
     switch self {
     case .macroShortfall: "macro shortfall (ontoereikend macrobudget)"
-    case .herverdeeleffect:
-      "herverdeeleffect (objective minus historic budget share, price and volume together)"
+    case .herverdeeleffect: "herverdeeleffect (objective − historic share, price and volume)"
     case .priceDeviation: "price deviation"
     case .volumeDeviation: "volume deviation"
     case .reservation: "vangnet reservation"

@@ -150,6 +150,8 @@ final class ScenarioReader {
     var historicCosts: [Int: Money] = [:]
     var householdGrowth: [Int: Decimal] = [:]
     var historicScale: [Int: Decimal]?
+    // The inputs given (a given but unreadable one is reported once, where it is).
+    var present: Set<String> = []
     let verdeelmodelPath = JSONPath.root.appending("verdeelmodel")
     if let v = o.optional("verdeelmodel"),
       let vo = v.object(keys: [
@@ -167,6 +169,10 @@ final class ScenarioReader {
         vo.optional("objectiveBudget").flatMap { series($0, Self.money, "EUR") }?.mapValues {
           Money($0)
         } ?? [:]
+      for key in ["historicCosts", "householdGrowth", "objectiveBudget", "modelPrice"]
+      where vo.has(key) {
+        present.insert(key)
+      }
       if let h = vo.optional("historicCosts") {
         let first = years.first ?? 0
         let last = years.last ?? 0
@@ -236,7 +242,16 @@ final class ScenarioReader {
           SizeBasisInput(inhabitants: n, historic: historic, objective: objective))
         _ = kind
       }
-      for (key, ys) in lacking.sorted(by: { $0.key < $1.key }) {
+      let unreadable = present.filter {
+        ($0 == "historicCosts" && historicCosts.isEmpty)
+          || ($0 == "householdGrowth" && householdGrowth.isEmpty)
+          || ($0 == "objectiveBudget" && objectiveBudget.isEmpty)
+          || ($0 == "modelPrice" && modelPrice.isEmpty)
+      }
+      for (key, ys) in lacking.sorted(by: { $0.key < $1.key })
+      where !unreadable.contains(key)
+        && !(key == "objectiveBudget" && unreadable.contains("modelPrice"))
+      {
         let what: String
         switch key {
         case "historicCosts":
