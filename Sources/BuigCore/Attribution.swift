@@ -4,9 +4,15 @@ import Foundation
 public enum AttributionCause: String, Sendable, CaseIterable {
   /// The municipality's part of the national macro shortfall (the macrobudget was too low).
   case macroShortfall
-  /// The price deviation (herverdeeleffect): actual net price above the model price.
+  /// The herverdeeleffect as the Besluit WWB 2007 (bijlage B) defines it: the objective budget
+  /// share minus the historic budget share, price and volume together; on the deficit it counts
+  /// as the historic budget minus the budget (BL − B, EUR).
+  case herverdeeleffect
+  /// The price deviation: actual net price above the model price (shown only when its inputs
+  /// are given).
   case priceDeviation
-  /// The volume deviation: caseload above (or, when negative, below) the objective volume.
+  /// The volume deviation: caseload above (or, when negative, below) the objective volume (shown
+  /// only when its inputs are given).
   case volumeDeviation
   /// The budget lost to the vangnet reservation withheld from the macrobudget.
   case reservation
@@ -17,7 +23,8 @@ public enum AttributionCause: String, Sendable, CaseIterable {
   public var shortLabel: String {
     switch self {
     case .macroShortfall: "macro shortfall"
-    case .priceDeviation: "herverdeeleffect"
+    case .herverdeeleffect: "herverdeeleffect"
+    case .priceDeviation: "price deviation"
     case .volumeDeviation: "volume deviation"
     case .reservation: "vangnet reservation"
     case .rest: "rest"
@@ -28,7 +35,8 @@ public enum AttributionCause: String, Sendable, CaseIterable {
   public var label: String {
     switch self {
     case .macroShortfall: "macro shortfall (ontoereikend macrobudget)"
-    case .priceDeviation: "price deviation (herverdeeleffect)"
+    case .herverdeeleffect: "herverdeeleffect (objective − historic share, price and volume)"
+    case .priceDeviation: "price deviation"
     case .volumeDeviation: "volume deviation"
     case .reservation: "vangnet reservation"
     case .rest: "rest"
@@ -45,6 +53,9 @@ public enum AttributionPart: Equatable, Sendable {
   case macroShortfall(
     year: Int, nationalShortfall: Money, share: Decimal, fractionAtLocalCost: Decimal,
     localCost: Money)
+  /// BL − B: the historic budget BL minus the budget B set by the verdeelmodel (EUR), which is
+  /// (historic share − objective share) × the distributed budget (Besluit WWB 2007, bijlage B).
+  case herverdeeleffect(historicBudget: Money, budget: Money)
   /// n · (p − p̂): caseload n (households) × (actual net price p − model price p̂) (EUR/household/year).
   case priceDeviation(caseload: Decimal, actualPrice: Money, modelPrice: Money)
   /// (n − n̂) · p̂: caseload n minus objective volume n̂ (households) × model price p̂.
@@ -61,6 +72,8 @@ public enum AttributionPart: Equatable, Sendable {
     switch self {
     case .macroShortfall(_, let s, let share, let f, let local):
       return s * share * (1 - f) + local
+    case .herverdeeleffect(let historic, let budget):
+      return historic - budget
     case .priceDeviation(let n, let p, let model):
       return (p - model) * n
     case .volumeDeviation(let n, let objective, let model):
@@ -83,6 +96,10 @@ public enum AttributionPart: Equatable, Sendable {
         + (f == 0
           ? ""
           : " × (1 − \(Percent.text(f)) taken at local cost) + local cost \(local.groupedEuros)")
+    case .herverdeeleffect(let historic, let budget):
+      return
+        "historic budget \(historic.roundedToCents.groupedEuros) − budget by the verdeelmodel "
+        + "\(budget.roundedToCents.groupedEuros)"
     case .priceDeviation(let n, let p, let model):
       return
         "caseload \(n.plainText) × (actual net price \(p.roundedToCents) − model price \(model.roundedToCents))"

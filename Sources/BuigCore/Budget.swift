@@ -9,6 +9,9 @@ public enum BudgetBasis: Equatable, Sendable {
   case objective(volume: Decimal, modelPrice: Money)
   /// B given as an amount (EUR), for example from the ministry's allocation letter.
   case given(Money)
+  /// B by the municipality's size (Besluit WWB 2007 art. 4-8a): the rule table's bounds pick
+  /// the historic, mixed or objective basis from the inhabitants (see `SizeBasisPeriod`).
+  case bySize(SizeBasisInput)
 }
 
 /// The net price of a benefit: what one household on bijstand costs a year (EUR).
@@ -53,12 +56,16 @@ public struct MunicipalBudget: Equatable, Sendable {
   public var budget: Money
   /// Assumptions made on the way (for example no known reservation).
   public var assumptions: [String]
+  /// The basis by size that set the budget, when the basis is `.bySize`.
+  public var sizeBasis: AppliedSizeBasis?
 
   /// A budget with the steps that led to it.
   public init(
     year: Int, macrobudget: Money?, phase: MacrobudgetPhase?, reservation: Money?,
-    distributed: Money?, share: Decimal?, budget: Money, assumptions: [String]
+    distributed: Money?, share: Decimal?, budget: Money, assumptions: [String],
+    sizeBasis: AppliedSizeBasis? = nil
   ) {
+    self.sizeBasis = sizeBasis
     self.year = year
     self.macrobudget = macrobudget
     self.phase = phase
@@ -74,6 +81,10 @@ public struct MunicipalBudget: Equatable, Sendable {
 public enum BudgetError: Error, Equatable, Sendable, CustomStringConvertible {
   /// The rule table has no macrobudget of that phase for the year.
   case noMacrobudget(year: Int, phase: MacrobudgetPhase, available: [Int])
+  /// The rule table has no budget bases by size for the year.
+  case noSizeBasis(year: Int, periods: [SizeBasisPeriod])
+  /// A budget by size lacks an input its basis needs.
+  case sizeBasisInput(year: Int, basis: SizeBasisKind, missing: [String])
 
   /// A message that says what is wrong and how to fix it.
   public var description: String {
@@ -82,14 +93,27 @@ public enum BudgetError: Error, Equatable, Sendable, CustomStringConvertible {
       return "the rule table has no \(phase.rawValue) macrobudget for \(year); years with one: "
         + RuleTable.rangesText(available)
         + ". Give the budget as an amount, or add the macrobudget as a rule override."
+    case .noSizeBasis(let year, let periods):
+      return "the rule table has no budget bases by size for \(year); periods with them: "
+        + (periods.isEmpty
+          ? "none"
+          : periods.map { "\($0.fromYear)-\($0.toYear.map(String.init) ?? "")" }.joined(
+            separator: ", "))
+        + ". Add a budgetBasisBySize period as a rule override, or give the budget as an amount."
+    case .sizeBasisInput(let year, let basis, let missing):
+      return "the \(basis.rawValue) budget basis of \(year) needs "
+        + missing.joined(separator: " and ")
+        + "; give them in the scenario's verdeelmodel (historicCosts, householdGrowth; "
+        + "objectiveBudget or objectiveVolume with modelPrice)"
     }
   }
 }
 
 extension RuleTable {
   /// The municipality's budget for `year` from `basis`: B = s · (M_t − V_t) for a share, volume ×
-  /// model price for the objective basis, or the given amount; the share s = B / D_t is reported
-  /// whenever D_t is known.
+  /// model price for the objective basis, the given amount, or by size (`sizeBudget`: the
+  /// historic, mixed or objective basis of the Besluit WWB 2007 art. 4-8a); the share
+  /// s = B / D_t is reported whenever D_t is known. Amounts in EUR.
   public func municipalBudget(
     year: Int, basis: BudgetBasis, phase: MacrobudgetPhase = .definitief
   ) throws(BudgetError) -> MunicipalBudget {
@@ -117,6 +141,12 @@ extension RuleTable {
         year: year, macrobudget: m, phase: distributed == nil ? nil : phase, reservation: v,
         distributed: distributed?.amount, share: distributed.flatMap { b.ratio(to: $0.amount) },
         budget: b, assumptions: distributed?.assumptions ?? [])
+    case .bySize(let input):
+      let (b, applied, assumptions) = try sizeBudget(year: year, input: input)
+      return MunicipalBudget(
+        year: year, macrobudget: m, phase: distributed == nil ? nil : phase, reservation: v,
+        distributed: distributed?.amount, share: distributed.flatMap { b.ratio(to: $0.amount) },
+        budget: b, assumptions: (distributed?.assumptions ?? []) + assumptions, sizeBasis: applied)
     }
   }
 }

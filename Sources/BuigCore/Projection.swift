@@ -278,9 +278,11 @@ extension RuleTable {
   }
 
   /// The year's deficit split into causes: parts given by the scenario, else computed where
-  /// the inputs exist (reservation from the share; price and volume from the model price and
-  /// objective volume; the macro shortfall from the national outcome in the rule table), else
-  /// not quantified.
+  /// the inputs exist (reservation from the share; the herverdeeleffect BL − B from a budget by
+  /// size with historic costs; price and volume from the model price and objective volume; the
+  /// macro shortfall from the national outcome in the rule table), else not quantified. Price
+  /// and volume deviation appear only when given or computable; the herverdeeleffect appears
+  /// (unquantified if need be) unless price or volume deviation stand in for it.
   func attribution(
     input: ProjectionInput, year: Int, budget: MunicipalBudget, spending: Money, caseload: Decimal
   ) -> Attribution {
@@ -305,29 +307,43 @@ extension RuleTable {
           ))
       }
     }
-    let price = input.netPrice[year]?.net
-    if !has(.priceDeviation) {
-      if let model = input.modelPrice[year], let price {
-        parts.append(
-          (
-            .priceDeviation,
-            .priceDeviation(caseload: caseload, actualPrice: price, modelPrice: model), nil
-          ))
-      } else {
-        parts.append((.priceDeviation, .notQuantified, "give modelPrice to quantify it"))
-      }
+    if !has(.herverdeeleffect), let historic = budget.sizeBasis?.historicBudget {
+      parts.append(
+        (
+          .herverdeeleffect, .herverdeeleffect(historicBudget: historic, budget: budget.budget),
+          "objective minus historic budget share (Besluit WWB 2007, bijlage B), from the "
+            + "budget basis: \(budget.sizeBasis!.text)"
+        ))
     }
-    if !has(.volumeDeviation) {
-      if let model = input.modelPrice[year], let volume = input.objectiveVolume[year] {
-        parts.append(
-          (
-            .volumeDeviation,
-            .volumeDeviation(caseload: caseload, objectiveVolume: volume, modelPrice: model), nil
-          ))
-      } else {
-        parts.append(
-          (.volumeDeviation, .notQuantified, "give objectiveVolume and modelPrice to quantify it"))
-      }
+    // Price and volume deviation are computed only where their inputs are given, and not next
+    // to a quantified herverdeeleffect (both would count the same euros).
+    let herverdeelQuantified = parts.contains {
+      $0.0 == .herverdeeleffect && $0.1.amount != nil
+    }
+    let price = input.netPrice[year]?.net
+    if !herverdeelQuantified, !has(.priceDeviation), let model = input.modelPrice[year], let price {
+      parts.append(
+        (
+          .priceDeviation,
+          .priceDeviation(caseload: caseload, actualPrice: price, modelPrice: model), nil
+        ))
+    }
+    if !herverdeelQuantified, !has(.volumeDeviation), let model = input.modelPrice[year],
+      let volume = input.objectiveVolume[year]
+    {
+      parts.append(
+        (
+          .volumeDeviation,
+          .volumeDeviation(caseload: caseload, objectiveVolume: volume, modelPrice: model), nil
+        ))
+    }
+    if !has(.herverdeeleffect) && !has(.priceDeviation) && !has(.volumeDeviation) {
+      parts.append(
+        (
+          .herverdeeleffect, .notQuantified,
+          "give verdeelmodel.historicCosts and householdGrowth with a budget by size, or the "
+            + "herverdeeleffect in the attribution, to quantify it"
+        ))
     }
     if !has(.reservation) {
       if let v = years[year]?.reservation, let share {

@@ -26,7 +26,7 @@ extension RuleTable {
     guard
       let o = r.object(keys: [
         "$schema", "ruleTableVersion", "title", "units", "confidenceScale", "discountRate",
-        "missing", "years",
+        "missing", "years", "budgetBasisBySize",
       ])
     else { return nil }
     defer { o.finish() }
@@ -108,9 +108,104 @@ extension RuleTable {
           found: "\(s.target)")
       }
     }
+    let periods = o.optional("budgetBasisBySize").map(decodeSizeBasisPeriods) ?? []
     return RuleTable(
       title: title, units: units, confidenceScale: scale, years: years, missing: missing,
-      discountRate: discount)
+      discountRate: discount, sizeBasisPeriods: periods)
+  }
+
+  /// Reads the budget bases by size: an array of periods, oldest first, that do not overlap.
+  static func decodeSizeBasisPeriods(_ r: JSONReader) -> [SizeBasisPeriod] {
+    var out: [SizeBasisPeriod] = []
+    for p in r.array(minCount: 1) ?? [] {
+      guard
+        let o = p.object(keys: [
+          "fromYear", "toYear", "historicUpToInhabitants", "objectiveFromInhabitants", "phaseIn",
+          "herverdeeleffectCap", "source", "confidence", "notes",
+        ])
+      else { continue }
+      defer { o.finish() }
+      let from = o.required("fromYear", "the first budget year of the period")?.int(
+        in: 1900...2200)
+      let to = o.optional("toYear")?.int(in: 1900...2200)
+      let lower = o.required(
+        "historicUpToInhabitants", "the number of inhabitants up to which the basis is historic")?
+        .int(in: 0...10_000_000)
+      let upperReader = o.required(
+        "objectiveFromInhabitants", "the number of inhabitants from which the basis is objective")
+      let upper = upperReader?.int(in: 0...10_000_000)
+      if let lower, let upper, upper <= lower, let upperReader {
+        upperReader.report(expected: "a number above historicUpToInhabitants \(lower)")
+        continue
+      }
+      if let from, let to, to < from {
+        p.log.report(
+          p.path.appending("toYear"), expected: "a year from fromYear \(from) on",
+          found: "number \(to)")
+        continue
+      }
+      if let from, let last = out.last, last.toYear.map({ from <= $0 }) ?? true {
+        p.log.report(
+          p.path.appending("fromYear"),
+          expected: "a year after the previous period (periods are in order and do not overlap)",
+          found: "number \(from)")
+        continue
+      }
+      var phaseIn: [Int: SizeBasisPhaseIn] = [:]
+      for item in o.optional("phaseIn")?.array() ?? [] {
+        guard let po = item.object(keys: ["year", "historicPercent", "basisPercent"]) else {
+          continue
+        }
+        let year = po.required("year", "a budget year of the period")?.int(in: 1900...2200)
+        let h = po.required("historicPercent", "the weight of the historic budget in percent")?
+          .decimal(in: percentRange, unit: "%")
+        let b = po.required("basisPercent", "the weight of the budget by the basis in percent")?
+          .decimal(in: percentRange, unit: "%")
+        po.finish()
+        guard let year, let h, let b else { continue }
+        if h + b != 100 {
+          item.log.report(
+            item.path, expected: "historicPercent and basisPercent that add up to 100",
+            found: "\(h.plainText) + \(b.plainText)")
+          continue
+        }
+        if let from, year < from || (to.map { year > $0 } ?? false) {
+          item.log.report(
+            item.path.appending("year"), expected: "a year of the period", found: "number \(year)")
+          continue
+        }
+        phaseIn[year] = SizeBasisPhaseIn(historicWeight: h / 100, basisWeight: b / 100)
+      }
+      var cap: HerverdeeleffectCap?
+      if let c = o.optional("herverdeeleffectCap")?.object(keys: [
+        "lowerPercent", "upperPercent", "maximumPercent", "applied", "source", "note",
+      ]) {
+        let lo = c.required("lowerPercent", "the lowest limit in percent")?.decimal(
+          in: percentRange, unit: "%")
+        let up = c.required("upperPercent", "the effect above which the limit is the maximum")?
+          .decimal(in: percentRange, unit: "%")
+        let max = c.required("maximumPercent", "the highest limit in percent")?.decimal(
+          in: percentRange, unit: "%")
+        let applied = c.required("applied", "false (the engine does not apply the cap)")?.bool()
+        let source = c.required("source", "where the cap is written")?.string(nonEmpty: true)
+        let note = c.optional("note")?.string()
+        c.finish()
+        if let lo, let up, let max, let applied, let source {
+          cap = HerverdeeleffectCap(
+            lower: lo / 100, upper: up / 100, maximum: max / 100, applied: applied,
+            source: source, note: note)
+        }
+      }
+      let source = o.required("source", "where the bounds are written")?.string(nonEmpty: true)
+      let conf = confidence(o)
+      let notes = (o.optional("notes")?.array() ?? []).compactMap { $0.string() }
+      guard let from, let lower, let upper, let source, let conf else { continue }
+      out.append(
+        SizeBasisPeriod(
+          fromYear: from, toYear: to, historicUpTo: lower, objectiveFrom: upper, phaseIn: phaseIn,
+          cap: cap, source: source, confidence: conf, notes: notes))
+    }
+    return out
   }
 
   private static func confidence(_ o: ObjectReader, required: Bool = true) -> Confidence? {

@@ -473,12 +473,16 @@ public struct RuleTable: Equatable, Sendable {
   public var missing: [MissingRule]
   /// The discount rate for social cost-benefit analysis, when the table gives one.
   public var discountRate: DiscountRate?
+  /// The budget bases by size of municipality, per period of the law, oldest first.
+  public var sizeBasisPeriods: [SizeBasisPeriod]
 
   /// A table.
   public init(
     title: String, units: String, confidenceScale: String, years: [Int: YearRule],
-    missing: [MissingRule], discountRate: DiscountRate? = nil
+    missing: [MissingRule], discountRate: DiscountRate? = nil,
+    sizeBasisPeriods: [SizeBasisPeriod] = []
   ) {
+    self.sizeBasisPeriods = sizeBasisPeriods
     self.title = title
     self.units = units
     self.confidenceScale = confidenceScale
@@ -509,10 +513,12 @@ public struct RuleTable: Equatable, Sendable {
 
   /// This table with `overrides` applied section by section: for each year in `overrides`, every
   /// section it gives (macrobudget, reservation, national outcome, vangnet) replaces the same
-  /// section here; sections it leaves out stay. Years only in `overrides` are added.
+  /// section here; sections it leaves out stay. Years only in `overrides` are added. Budget
+  /// bases by size given in `overrides` replace all periods here.
   public func merging(_ overrides: RuleTable) -> RuleTable {
     var out = self
     if let d = overrides.discountRate { out.discountRate = d }
+    if !overrides.sizeBasisPeriods.isEmpty { out.sizeBasisPeriods = overrides.sizeBasisPeriods }
     for (year, o) in overrides.years {
       var base = out.years[year] ?? YearRule(year: year)
       if let m = o.macrobudget { base.macrobudget = m }

@@ -170,6 +170,8 @@ public enum RunRender {
             ("reservation", Format.json(budget.reservation)),
             ("distributed", Format.json(budget.distributed)),
             ("phase", budget.phase.map { .string($0.rawValue) } ?? .null),
+            ("bySize", budget.sizeBasis.map(sizeBasisJSON) ?? .null),
+            ("assumptions", .array(budget.assumptions.map { .string($0) })),
           ])
         ))
       years.append(.object(m))
@@ -270,6 +272,31 @@ public enum RunRender {
     return .object(out)
   }
 
+  /// A budget basis by size: the basis, the inhabitants, m, the transition weights, BL, O, G and
+  /// the rule table's source.
+  static func sizeBasisJSON(_ b: AppliedSizeBasis) -> JSONValue {
+    .object([
+      ("basis", .string(b.kind.rawValue)),
+      ("inhabitants", .int(b.inhabitants)),
+      ("bounds", .string(b.period.boundsText(b.kind))),
+      ("m", .number(b.m.rounded(8).plainText)),
+      (
+        "phaseIn",
+        b.phaseIn.map {
+          .object([
+            ("historicWeight", .number($0.historicWeight.plainText)),
+            ("basisWeight", .number($0.basisWeight.plainText)),
+          ])
+        } ?? .null
+      ),
+      ("historicBudget", Format.json(b.historicBudget)),
+      ("objectiveBudget", Format.json(b.objectiveBudget)),
+      ("basisAmount", Format.json(b.basis)),
+      ("formula", .string(b.text)),
+      ("source", .string(b.period.source)),
+    ])
+  }
+
   /// An assumed vangnet condition in the words of a run: the results it needs come from the
   /// scenario's `priorResults`.
   static func assumed(_ c: AssumedCondition) -> String {
@@ -353,6 +380,32 @@ public enum RunRender {
         [Quantity.baselineNetBurden.label] + block.map { $0.baseline.netBurden.groupedEuros })
       out.append(t.render())
     }
+    let bySize = p.years.filter { $0.budget.sizeBasis != nil }
+    if !bySize.isEmpty {
+      out.append("")
+      out.append("Budget basis by size (Besluit WWB 2007 art. 4-8a, from the rule table):")
+      for y in bySize {
+        out.append(
+          Format.wrap(y.budget.sizeBasis!.text, indent: "    ", firstIndent: "  \(y.year): "))
+      }
+      // The same assumption in several years once, with its years.
+      var byText: [(text: String, years: [Int])] = []
+      for y in bySize {
+        for a in y.budget.assumptions {
+          let text = a.hasPrefix("\(y.year): ") ? String(a.dropFirst(6)) : a
+          if let i = byText.firstIndex(where: { $0.text == text }) {
+            byText[i].years.append(y.year)
+          } else {
+            byText.append((text, [y.year]))
+          }
+        }
+      }
+      for a in byText {
+        out.append(
+          Format.wrap(
+            "\(RuleTable.rangesText(a.years)): \(a.text)", indent: "    ", firstIndent: "  - "))
+      }
+    }
     let pm = p.interventions.filter { $0.intervention.isPM }.map(\.intervention.id)
     if !pm.isEmpty {
       out.append(
@@ -387,7 +440,8 @@ public enum RunRender {
       var t = TextTable(
         headers: ["Deficit by cause (EUR)"] + ys.map { String($0.year) },
         alignments: [.left] + ys.map { _ in .right })
-      for cause in AttributionCause.allCases {
+      for cause in AttributionCause.allCases
+      where p.years.contains(where: { $0.attribution.line(cause) != nil }) {
         t.add(
           [cause.shortLabel] + ys.map { $0.attribution.line(cause)?.amount?.groupedEuros ?? "n.q." }
         )

@@ -43,7 +43,7 @@ extension Position {
     var parts: [(AttributionCause, AttributionPart, source: String?)] = []
     if let a = o.optional("attribution"),
       let ao = a.object(keys: [
-        "macroShortfall", "priceDeviation", "volumeDeviation", "reservation",
+        "macroShortfall", "herverdeeleffect", "priceDeviation", "volumeDeviation", "reservation",
       ])
     {
       parts = PartContext(budget: budget.map { Money($0) }, rules: rules, trail: trail).parts(ao)
@@ -64,11 +64,14 @@ struct PartContext {
   let trail: AuditTrail
   let amountRange = ScenarioReader.signedMoney
 
-  /// The attribution parts of an object with the members `macroShortfall`, `priceDeviation`,
-  /// `volumeDeviation` and `reservation`, each optional.
+  /// The attribution parts of an object with the members `macroShortfall`, `herverdeeleffect`,
+  /// `priceDeviation`, `volumeDeviation` and `reservation`, each optional.
   func parts(_ o: ObjectReader) -> [(AttributionCause, AttributionPart, source: String?)] {
     var parts: [(AttributionCause, AttributionPart, source: String?)] = []
     if let m = o.optional("macroShortfall"), let p = macroShortfall(m) { parts.append(p) }
+    if let h = o.optional("herverdeeleffect"), let x = deviation(h, cause: .herverdeeleffect) {
+      parts.append(x)
+    }
     if let p = o.optional("priceDeviation"), let x = deviation(p, cause: .priceDeviation) {
       parts.append(x)
     }
@@ -172,6 +175,13 @@ struct PartContext {
       defer { o.finish() }
       _ = o.required("notQuantified", "true")?.bool()
       return (cause, .notQuantified, o.optional("note")?.string())
+    }
+    if cause == .herverdeeleffect {
+      r.report(
+        expected:
+          "an amount in EUR (a number or {\"value\": ..., \"source\": ...}) or {\"notQuantified\": true}",
+        hint: "a computed herverdeeleffect comes from a budget by size with historic costs")
+      return nil
     }
     let second = cause == .priceDeviation ? "actualPrice" : "objectiveVolume"
     guard let o = r.object(keys: ["caseload", second, "modelPrice", "source"]) else { return nil }

@@ -147,8 +147,18 @@ final class ScenarioReader {
     let budget = readBudget(o, rules: rules)
     var modelPrice: [Int: Money] = [:]
     var objectiveVolume: [Int: Decimal] = [:]
+    var objectiveBudget: [Int: Money] = [:]
+    var historicCosts: [Int: Money] = [:]
+    var householdGrowth: [Int: Decimal] = [:]
+    var historicScale: [Int: Decimal]?
+    // The inputs given (a given but unreadable one is reported once, where it is).
+    var present: Set<String> = []
+    let verdeelmodelPath = JSONPath.root.appending("verdeelmodel")
     if let v = o.optional("verdeelmodel"),
-      let vo = v.object(keys: ["modelPrice", "objectiveVolume"])
+      let vo = v.object(keys: [
+        "modelPrice", "objectiveVolume", "objectiveBudget", "historicCosts", "householdGrowth",
+        "historicScale",
+      ])
     {
       modelPrice =
         vo.optional("modelPrice").flatMap {
@@ -156,6 +166,27 @@ final class ScenarioReader {
         }?.mapValues { Money($0) } ?? [:]
       objectiveVolume =
         vo.optional("objectiveVolume").flatMap { series($0, Self.households, "households") } ?? [:]
+      objectiveBudget =
+        vo.optional("objectiveBudget").flatMap { series($0, Self.money, "EUR") }?.mapValues {
+          Money($0)
+        } ?? [:]
+      for key in ["historicCosts", "householdGrowth", "objectiveBudget", "modelPrice"]
+      where vo.has(key) {
+        present.insert(key)
+      }
+      if let h = vo.optional("historicCosts") {
+        let first = years.first ?? 0
+        let last = years.last ?? 0
+        historicCosts =
+          yearMap(
+            h, range: Self.money, unit: "EUR",
+            allowed: { [years] y in years.isEmpty || (first - 2...last - 2).contains(y) },
+            allowedText: "cost years two before a horizon year (\(first - 2)-\(last - 2))")?
+          .mapValues { Money($0) } ?? [:]
+      }
+      householdGrowth =
+        vo.optional("householdGrowth").flatMap { series($0, -0.5...1, "(fraction)") } ?? [:]
+      historicScale = vo.optional("historicScale").flatMap { series($0, 0...10, "(factor)") }
       vo.finish()
     }
     var budgetMap: [Int: BudgetBasis] = [:]
@@ -166,7 +197,7 @@ final class ScenarioReader {
       for y in years {
         guard let v = objectiveVolume[y], let p = modelPrice[y] else {
           log.report(
-            JSONPath.root.appending("verdeelmodel"),
+            verdeelmodelPath,
             expected:
               "modelPrice and objectiveVolume for every year, since the budget is objective",
             found: "none for \(y)")
@@ -174,6 +205,71 @@ final class ScenarioReader {
         }
         budgetMap[y] = .objective(volume: v, modelPrice: p)
       }
+    case .bySize(let path)?:
+      guard let n = inhabitants else {
+        log.report(
+          JSONPath.root.appending("municipality").appending("inhabitants"),
+          expected:
+            "the number of inhabitants (1 January of the year before), since budget.bySize "
+            + "takes the basis from it",
+          found: "nothing")
+        break
+      }
+      var lacking: [String: [Int]] = [:]
+      for y in years {
+        guard let period = rules.sizeBasisPeriod(year: y) else {
+          log.report(
+            path,
+            expected: "years with budget bases by size in the rule table (or in ruleOverrides)",
+            found: "\(y), which has none")
+          continue
+        }
+        let (kind, _) = period.kind(inhabitants: n)
+        let phaseIn = kind == .historic ? nil : period.phaseIn[y]
+        let needsHistoric = kind != .objective || (phaseIn.map { $0.historicWeight != 0 } ?? false)
+        var historic: HistoricCosts?
+        if let c = historicCosts[y - 2], let g = householdGrowth[y] {
+          historic = HistoricCosts(costs: c, householdGrowth: g, scale: historicScale?[y])
+        } else if needsHistoric {
+          if historicCosts[y - 2] == nil { lacking["historicCosts", default: []].append(y - 2) }
+          if householdGrowth[y] == nil { lacking["householdGrowth", default: []].append(y) }
+        }
+        var objective = objectiveBudget[y]
+        if objective == nil, let v = objectiveVolume[y], let p = modelPrice[y] { objective = p * v }
+        if kind != .historic && objective == nil {
+          lacking["objectiveBudget", default: []].append(y)
+        }
+        budgetMap[y] = .bySize(
+          SizeBasisInput(inhabitants: n, historic: historic, objective: objective))
+        _ = kind
+      }
+      let unreadable = present.filter {
+        ($0 == "historicCosts" && historicCosts.isEmpty)
+          || ($0 == "householdGrowth" && householdGrowth.isEmpty)
+          || ($0 == "objectiveBudget" && objectiveBudget.isEmpty)
+          || ($0 == "modelPrice" && modelPrice.isEmpty)
+      }
+      for (key, ys) in lacking.sorted(by: { $0.key < $1.key })
+      where !unreadable.contains(key)
+        && !(key == "objectiveBudget" && unreadable.contains("modelPrice"))
+      {
+        let what: String
+        switch key {
+        case "historicCosts":
+          what = "the BUIG costs of \(RuleTable.rangesText(ys)) (two years before each budget year)"
+        case "householdGrowth":
+          what = "the household growth (fraction) for \(RuleTable.rangesText(ys))"
+        default:
+          what =
+            "an objective budget for \(RuleTable.rangesText(ys)) (objectiveBudget, or "
+            + "objectiveVolume with modelPrice)"
+        }
+        log.report(
+          verdeelmodelPath.appending(key),
+          expected: what + ", since \(n) inhabitants give a basis that needs it",
+          found: "nothing for those years")
+      }
+      if !lacking.isEmpty { budgetMap = [:] }
     case nil: break
     }
     let caseload = o.required("caseload", "households on benefit (annual average)").flatMap {
@@ -397,19 +493,24 @@ final class ScenarioReader {
     case given([Int: Money])
     case share([Int: Decimal])
     case objective
+    /// By size; the path of `budget.bySize` for messages.
+    case bySize(JSONPath)
   }
 
   func readBudget(_ o: ObjectReader, rules: RuleTable) -> BudgetSpec? {
     guard
       let b = o.required(
-        "budget", "one of {\"given\": ...}, {\"share\": ...} or {\"objective\": true}")
+        "budget",
+        "one of {\"given\": ...}, {\"share\": ...}, {\"objective\": true} or {\"bySize\": true}")
     else { return nil }
-    guard let bo = b.object(keys: ["given", "share", "objective", "phase"]) else { return nil }
+    guard let bo = b.object(keys: ["given", "share", "objective", "bySize", "phase"]) else {
+      return nil
+    }
     defer { bo.finish() }
-    let kinds = ["given", "share", "objective"].filter { bo.has($0) }
+    let kinds = ["given", "share", "objective", "bySize"].filter { bo.has($0) }
     guard kinds.count == 1 else {
       b.report(
-        expected: "exactly one of \"given\", \"share\" or \"objective\"",
+        expected: "exactly one of \"given\", \"share\", \"objective\" or \"bySize\"",
         hint: kinds.isEmpty ? nil : "found \(kinds.joined(separator: " and "))")
       return nil
     }
@@ -436,6 +537,13 @@ final class ScenarioReader {
         return nil
       }
       return .share(s)
+    case "bySize":
+      let r = bo.required("bySize", "true")!
+      guard r.bool() == true else {
+        if case .bool = r.value { r.report(expected: "true") }
+        return nil
+      }
+      return .bySize(r.path)
     default:
       _ = bo.required("objective", "true")?.bool()
       return .objective
@@ -571,7 +679,9 @@ final class ScenarioReader {
     AttributionCause, AttributionPart, source: String?
   )] {
     guard
-      let o = r.object(keys: ["macroShortfall", "priceDeviation", "volumeDeviation", "reservation"])
+      let o = r.object(keys: [
+        "macroShortfall", "herverdeeleffect", "priceDeviation", "volumeDeviation", "reservation",
+      ])
     else { return [] }
     defer { o.finish() }
     let year = Int(

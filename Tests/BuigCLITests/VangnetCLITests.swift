@@ -9,7 +9,9 @@ struct VangnetCLITests {
     #expect(r.stderr.isEmpty)
     #expect(r.stdout.contains("Groningen 2018"))
     #expect(r.stdout.contains("vangnet compensation             330,000"))
-    #expect(r.stdout.contains("price deviation (herverdeeleffect)               3,100,000"))
+    #expect(
+      r.stdout.contains(
+        "herverdeeleffect (objective − historic share, price and volume)   3,100,000"))
     #expect(widestLine(r.stdout) <= 80)
   }
 

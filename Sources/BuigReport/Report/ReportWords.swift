@@ -161,7 +161,8 @@ extension ReportWords {
     cause: { c in
       switch c {
       case .macroShortfall: "Ontoereikend macrobudget"
-      case .priceDeviation: "Herverdeeleffect"
+      case .herverdeeleffect: "Herverdeeleffect"
+      case .priceDeviation: "Prijsafwijking"
       case .volumeDeviation: "Volumeafwijking"
       case .reservation: "Reservering vangnet"
       case .rest: "Overig"
@@ -257,7 +258,8 @@ extension ReportWords {
     cause: { c in
       switch c {
       case .macroShortfall: "Macro shortfall"
-      case .priceDeviation: "Redistribution effect"
+      case .herverdeeleffect: "Redistribution effect (herverdeeleffect)"
+      case .priceDeviation: "Price deviation"
       case .volumeDeviation: "Volume deviation"
       case .reservation: "Vangnet reservation"
       case .rest: "Rest"
