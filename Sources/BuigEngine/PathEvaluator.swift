@@ -277,8 +277,9 @@ struct PathEvaluator {
   }
 
   /// Books realised year offset k from its facts and writes them: the same in every path.
-  /// An intervention's yield column holds its actual yield (NaN when not known or p.m.), its
-  /// effect after the vangnet the share of the package's change in R + C by actual yield.
+  /// An intervention's yield column holds its actual yield, 0 when the year does not give it
+  /// (as the projection's worth counts it: nothing is known to add), NaN when p.m.; its effect
+  /// after the vangnet the share of the package's change in R + C by actual yield.
   ///
   /// - Complexity: O(interventions + regimes); no allocation.
   mutating func writeRealised(
@@ -300,7 +301,7 @@ struct PathEvaluator {
     out[model.columns.baselineNetBurden[k] * stride + column] = a.baselineNetBurden
     for i in 0..<model.mechanistic.count where model.yieldColumn[i * ny + k] >= 0 {
       let figures = model.realisedFigures[i * r + k]
-      let y = model.quantified[i] ? figures.yield ?? .nan : .nan
+      let y = model.quantified[i] ? figures.yield ?? 0 : .nan
       out[model.yieldColumn[i * ny + k] * stride + column] = y
       out[model.effectColumn[i * ny + k] * stride + column] =
         y.isNaN ? .nan : a.shareAfterVangnet(yield: y, of: f.yield)

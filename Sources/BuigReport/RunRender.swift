@@ -179,6 +179,7 @@ public enum RunRender {
         ))
       years.append(.object(m))
     }
+    let realised = Set(p.years.filter(\.realised).map(\.year))
     let interventions: [JSONValue] = p.interventions.enumerated().map { index, io in
       let i = io.intervention
       var m: [(key: String, value: JSONValue)] = [
@@ -215,10 +216,14 @@ public enum RunRender {
                 ("effectAfterVangnet", Format.json(y.effectAfterVangnet)),
                 ("caseloadEffect", .number(y.caseloadEffect.rounded(2).plainText)),
               ]
-              if let summary = mc?.summary[.yield, year: y.year, intervention: index] {
+              // A realised year that gives no actual yield has no statistics of it either.
+              let known = !(realised.contains(y.year) && y.yield == nil)
+              if known, let summary = mc?.summary[.yield, year: y.year, intervention: index] {
                 ym.append(("yieldStatistics", .object(MonteCarloInfo.statistics(summary))))
               }
-              if let summary = mc?.summary[.effectAfterVangnet, year: y.year, intervention: index] {
+              if known,
+                let summary = mc?.summary[.effectAfterVangnet, year: y.year, intervention: index]
+              {
                 ym.append(
                   ("effectAfterVangnetStatistics", .object(MonteCarloInfo.statistics(summary))))
               }
