@@ -235,7 +235,8 @@ extension RuleTable {
         caseload: caseload - caseloadEffect)
       yearsOut.append(
         ProjectionYear(
-          year: year, realised: fact != nil, budget: budget, baselineSpending: baselineSpending, spending: spending,
+          year: year, realised: fact != nil, budget: budget, baselineSpending: baselineSpending,
+          spending: spending,
           result: Money(account.result), vangnet: answer, netBurden: Money(account.netBurden),
           baseline: (
             Money(account.baselineResult), Money(account.baselineCompensation),

@@ -188,7 +188,9 @@ struct RealisedTests {
 @Suite("Realised years: errors")
 struct RealisedErrorTests {
   /// The shipped scenario's 2023 facts.
-  static var year: [String: Any] { ["budget": 164_220_000, "spending": 174_100_000, "caseload": 9_450] }
+  static var year: [String: Any] {
+    ["budget": 164_220_000, "spending": 174_100_000, "caseload": 9_450]
+  }
 
   private func single(_ object: [String: Any]) throws -> InputIssue {
     let found = try issues(object)
@@ -225,7 +227,9 @@ struct RealisedErrorTests {
   @Test func aForecastYearMustRemain() throws {
     let i = try single(
       try shippedObject { o in
-        o["realised"] = ["2023": Self.year, "2024": Self.year, "2025": Self.year, "2026": Self.year]
+        o["realised"] = [
+          "2023": Self.year, "2024": Self.year, "2025": Self.year, "2026": Self.year,
+        ]
       })
     #expect(i.path == "realised")
     #expect(i.expected == "at least one forecast year after the realised years")
