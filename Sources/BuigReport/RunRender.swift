@@ -297,7 +297,8 @@ public enum RunRender {
   /// The run as CSV, one row per year × quantity (and per intervention × year × quantity):
   /// `scenario,year,quantity,intervention,unit,statistic,value`; values with a decimal point,
   /// rows in a fixed order, CRLF line ends (RFC 4180). Each year starts with a row
-  /// `realised` (statistic `flag`, value `true` or `false`); an intervention's yield that a
+  /// `realised` (statistic `flag`, value 1 or 0, a number like every other value); an
+  /// intervention's yield that a
   /// realised year does not give is `not known`, a p.m. yield `p.m.`.
   public static func csv(
     _ s: Scenario, _ p: Projection, identity: RunIdentity, discount: DiscountSetting,
@@ -307,7 +308,9 @@ public enum RunRender {
       ["scenario", "year", "quantity", "intervention", "unit", "statistic", "value"]
     ]
     for y in p.years {
-      rows.append([identity.scenario, String(y.year), "realised", "", "", "flag", "\(y.realised)"])
+      rows.append([
+        identity.scenario, String(y.year), "realised", "", "", "flag", y.realised ? "1" : "0",
+      ])
       for q in Quantity.reported {
         rows.append([
           identity.scenario, String(y.year), q.rawValue, "", q.unit, "expected",

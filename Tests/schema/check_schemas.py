@@ -91,7 +91,7 @@ for path in shipped:
     realised = {y["year"] for y in doc["years"] if y["realised"]}
     flags = {r["year"]: r["value"] for r in rows if r["quantity"] == "realised" and r["statistic"] == "flag"}
     for y in doc["years"]:
-        if flags.get(str(y["year"])) != ("true" if y["realised"] else "false"):
+        if flags.get(str(y["year"])) != ("1" if y["realised"] else "0"):
             failures.append(f"{name}: CSV realised flag of {y['year']} = {flags.get(str(y['year']))}, JSON = {y['realised']}")
     for i in doc["interventions"]:
         for y in i["years"]:
