@@ -193,7 +193,17 @@ public struct YearAccounting<T: RuleScalar>: Sendable {
   public func book(
     _ k: Int, budget: T, baselineSpending: T, yield: T, in ledger: inout Ledger
   ) -> YearAccount<T> {
-    let spending = baselineSpending - yield
+    book(
+      k, budget: budget, spending: baselineSpending - yield, baselineSpending: baselineSpending,
+      in: &ledger)
+  }
+
+  /// Books the year at offset k from its spending with and without the package (U and U⁰):
+  /// the one booking `book(_:budget:baselineSpending:yield:in:)` and `bookRealised` share.
+  @inlinable
+  public func book(
+    _ k: Int, budget: T, spending: T, baselineSpending: T, in ledger: inout Ledger
+  ) -> YearAccount<T> {
     let result = budget - spending
     let result0 = budget - baselineSpending
     var c = T.zero

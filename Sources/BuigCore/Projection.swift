@@ -39,6 +39,9 @@ public struct ProjectionInput: Sendable {
     c.inhabitants = inhabitants
     return c
   }
+  /// The realised years (facts from the accounts), a leading run of the horizon; the forecast
+  /// starts after them (`RealisedYear`).
+  public var realised: [Int: RealisedYear]
 
   /// An input.
   public init(
@@ -47,9 +50,11 @@ public struct ProjectionInput: Sendable {
     priorResults: [Int: Money] = [:], modelPrice: [Int: Money] = [:],
     objectiveVolume: [Int: Decimal] = [:],
     givenAttribution: [Int: [(AttributionCause, AttributionPart, source: String?)]] = [:],
-    interventions: [Intervention] = [], inhabitants: Int? = nil
+    interventions: [Intervention] = [], inhabitants: Int? = nil,
+    realised: [Int: RealisedYear] = [:]
   ) {
     self.inhabitants = inhabitants
+    self.realised = realised
     self.years = years
     self.budget = budget
     self.phase = phase
@@ -68,6 +73,9 @@ public struct ProjectionInput: Sendable {
 public struct ProjectionYear: Sendable {
   /// The year.
   public var year: Int
+  /// Whether the year is realised: its budget, spending and caseload are the facts the
+  /// scenario gives (`RealisedYear`), not a forecast.
+  public var realised: Bool = false
   /// The budget and how it was set.
   public var budget: MunicipalBudget
   /// Spending without the interventions (EUR).
@@ -154,6 +162,13 @@ extension RuleTable {
   /// results of earlier years (the projection's own, or given before the horizon) as prior
   /// results; N = −(R + C). The same without interventions gives the baseline, and the
   /// difference in R + C is the package's effect after the vangnet.
+  ///
+  /// A realised year (`input.realised`) takes B, U and the caseload from its facts: U is the
+  /// realised spending, U⁰ = U + the actual yields given (no modelled yield is subtracted), an
+  /// intervention's cost is its actual cost where given (else its own cost of the year), its
+  /// yield the actual yield where given (else not known, like p.m.), its caseload effect 0
+  /// (the realised caseload already holds it); the year is booked in the same accounting, so
+  /// the vangnet's multi-year conditions of later years see its result.
   public func project(_ input: ProjectionInput) throws(ProjectionError) -> Projection {
     var yearsOut: [ProjectionYear] = []
     let context = input.vangnetContext
@@ -164,18 +179,29 @@ extension RuleTable {
     var perIntervention: [[InterventionYearOutcome]] = Array(
       repeating: [], count: input.interventions.count)
     for (k, year) in input.years.enumerated() {
+      let fact = input.realised[year]
       let budget: MunicipalBudget
       do {
-        budget = try municipalBudget(year: year, basis: input.budget[year]!, phase: input.phase)
+        budget = try municipalBudget(
+          year: year, basis: fact.map { .given($0.budget) } ?? input.budget[year]!,
+          phase: input.phase)
       } catch {
         throw .budget(error)
       }
-      let caseload = input.caseload[year] ?? 0
+      let caseload = fact?.caseload ?? input.caseload[year] ?? 0
       let price = input.netPrice[year]
+      var effects = input.interventions.map { $0.effect(in: year) }
+      if let fact {
+        effects = zip(input.interventions, effects).map { i, e in
+          let actual = fact.interventions[i.id]
+          return InterventionYear(
+            cost: actual?.cost ?? e.cost, yield: actual?.yield, caseloadEffect: 0)
+        }
+      }
+      let actualYield = effects.reduce(Money.zero) { $0 + ($1.yield ?? .zero) }
       let baselineSpending =
-        input.spending[year] ?? price.map { BudgetYear.spending(caseload: caseload, price: $0) }
-        ?? .zero
-      let effects = input.interventions.map { $0.effect(in: year) }
+        fact.map { $0.spending + actualYield } ?? input.spending[year]
+        ?? price.map { BudgetYear.spending(caseload: caseload, price: $0) } ?? .zero
       let cost = effects.reduce(Money.zero) { $0 + $1.cost }
       let yield = effects.reduce(Money.zero) { $0 + ($1.yield ?? .zero) }
       let caseloadEffect = effects.reduce(Decimal(0)) { $0 + $1.caseloadEffect }
@@ -183,9 +209,15 @@ extension RuleTable {
       // answers; its compensation is the accounting's (one schedule computes both).
       let priorsWith = accounting.judgedPriors(k, in: ledger, withPackage: true)
       let priorsWithout = accounting.judgedPriors(k, in: ledger, withPackage: false)
-      let account = accounting.book(
-        k, budget: budget.budget.euros, baselineSpending: baselineSpending.euros,
-        yield: yield.euros, in: &ledger)
+      let account =
+        fact.map {
+          accounting.bookRealised(
+            k, budget: budget.budget.euros, spending: $0.spending.euros,
+            actualYield: yield.euros, in: &ledger)
+        }
+        ?? accounting.book(
+          k, budget: budget.budget.euros, baselineSpending: baselineSpending.euros,
+          yield: yield.euros, in: &ledger)
       var answer: VangnetAnswer?
       if accounting.schedules[k] != nil {
         do {
@@ -220,7 +252,8 @@ extension RuleTable {
         caseload: caseload - caseloadEffect)
       yearsOut.append(
         ProjectionYear(
-          year: year, budget: budget, baselineSpending: baselineSpending, spending: spending,
+          year: year, realised: fact != nil, budget: budget, baselineSpending: baselineSpending,
+          spending: spending,
           result: Money(account.result), vangnet: answer, netBurden: Money(account.netBurden),
           baseline: (
             Money(account.baselineResult), Money(account.baselineCompensation),

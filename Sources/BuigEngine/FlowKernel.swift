@@ -263,15 +263,18 @@ public struct FlowCalibration: Sendable {
   public let warnings: [String]
 
   /// Calibrates the inflow year by year. The annual average is linear in a year's inflow f:
-  /// avg(f) = avg(0) + f·(avg(1) − avg(0)), so one pair of runs gives f exactly.
-  public init(model: FlowModel, caseload: [Double], years: [Int]) {
+  /// avg(f) = avg(0) + f·(avg(1) − avg(0)), so one pair of runs gives f exactly. The chain
+  /// starts with `initial` households (default: the first year's caseload); after realised
+  /// years, the last realised caseload.
+  public init(model: FlowModel, caseload: [Double], years: [Int], initial: Double? = nil) {
+    let start = initial ?? caseload.first ?? 0
     let kernel = FlowKernel(model: model, kind: .reference, capacity: 1)
     var inflows: [Double] = []
     var warnings: [String] = []
     for y in 0..<caseload.count {
       func average(_ f: Double) -> Double {
         var input = FlowTileInput(paths: 1, years: y + 1)
-        input.initial = [caseload[0]]
+        input.initial = [start]
         input.inflow = inflows + [f]
         return kernel.run(input).onBenefit[y]
       }
@@ -286,7 +289,7 @@ public struct FlowCalibration: Sendable {
       inflows.append(f)
     }
     var input = FlowTileInput(paths: 1, years: caseload.count)
-    input.initial = [caseload.first ?? 0]
+    input.initial = [start]
     input.inflow = inflows
     let out = kernel.run(input)
     inflow = inflows

@@ -66,7 +66,8 @@ protocol PathDrawing: Sendable {
 ///   number kept within [10⁻¹⁶, 1 − 10⁻¹⁶]; for the inputs of the correlation (a Gaussian
 ///   copula), z = L·(Φ⁻¹(u_1), …) with L the Cholesky factor and x_i = F_i⁻¹(Φ(z_i))
 ///   (`Distribution.quantile(normal:)`);
-/// - the economy: c_y = φ·c_{y−1} + σ·ε_y, c_{−1} = 0 (an AR(1) conjunctuur index).
+/// - the economy: c_y = φ·c_{y−1} + σ·ε_y, c_{−1} = 0 (an AR(1) conjunctuur index), from the
+///   first forecast year on; c_y = 0 in a realised year (its accounts are facts).
 final class InputSampler: PathDrawing {
   /// The uncertain inputs.
   let inputs: [UncertainInput]
@@ -88,9 +89,14 @@ final class InputSampler: PathDrawing {
   let isCorrelated: [Bool]
   /// Years of the horizon.
   let years: Int
+  /// Leading realised years of the horizon (no economy is drawn for them).
+  let realised: Int
 
-  /// A sampler for a scenario's uncertain inputs and economy.
-  init(spec: MonteCarloSpec, correlation: Correlation?, seed: UInt64, years: Int) {
+  /// A sampler for a scenario's uncertain inputs and economy; the first `realised` years of
+  /// the horizon are realised.
+  init(spec: MonteCarloSpec, correlation: Correlation?, seed: UInt64, years: Int, realised: Int = 0)
+  {
+    self.realised = realised
     inputs = spec.uncertain
     economy = spec.economy
     streams = RandomStreams(seed: seed)
@@ -160,7 +166,8 @@ final class InputSampler: PathDrawing {
       values[i] = min(max(x, ranges[i].lowerBound), ranges[i].upperBound)
     }
     var previous = 0.0
-    for y in 0..<years {
+    for y in 0..<min(realised, years) { out[y] = 0 }
+    for y in min(realised, years)..<years {
       let shock =
         economy.innovationSD == 0
         ? 0

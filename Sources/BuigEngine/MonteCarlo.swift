@@ -68,8 +68,12 @@ public final class MonteCarlo: Sendable {
   public let projection: Projection
   /// The flow model.
   public let model: FlowModel
-  /// The calibrated expected chain.
+  /// The calibrated expected chain, over the forecast years (`years[realisedCount...]`): the
+  /// chain starts after the realised years, from the last realised caseload.
   public let calibration: FlowCalibration
+  /// How many leading years of the horizon are realised: every path carries their facts, and
+  /// the flows, the economy and the uncertain inputs' effect on the accounts start after them.
+  public let realisedCount: Int
   /// The correlation of the uncertain inputs, when given.
   public let correlation: Correlation?
   /// Expected remaining months on benefit per transient state (`ExpectedDurations`).
@@ -106,9 +110,13 @@ public final class MonteCarlo: Sendable {
     self.spec = spec
     self.seed = seed
     model = FlowModel(spec.flows)
+    let realised = input.realisedCount
+    realisedCount = realised
     calibration = FlowCalibration(
-      model: model, caseload: projection.years.map { $0.baselineCaseload.doubleValue },
-      years: years)
+      model: model,
+      caseload: projection.years.dropFirst(realised).map { $0.baselineCaseload.doubleValue },
+      years: Array(years.dropFirst(realised)),
+      initial: realised > 0 ? projection.years[realised - 1].caseload.doubleValue : nil)
     if spec.correlationTargets.isEmpty {
       correlation = nil
     } else {
@@ -128,13 +136,18 @@ public final class MonteCarlo: Sendable {
       years: years, rules: rules, priorResults: input.priorResults.mapValues(\.doubleValue),
       context: input.vangnetContext)
     sampler = InputSampler(
-      spec: spec, correlation: correlation, seed: seed, years: input.years.count)
+      spec: spec, correlation: correlation, seed: seed, years: input.years.count,
+      realised: realised)
     evaluatorModel = PathEvaluator.Model(
       years: years, layout: layout, accounting: accounting, economy: spec.economy,
       calibration: calibration, projection: projection, interventions: input.interventions,
-      sampler: sampler)
+      sampler: sampler, realised: realised)
     initialCaseload =
-      calibration.onBenefit.isEmpty ? 0 : projection.years[0].baselineCaseload.doubleValue
+      calibration.onBenefit.isEmpty
+      ? 0
+      : realised > 0
+        ? projection.years[realised - 1].caseload.doubleValue
+        : projection.years[0].baselineCaseload.doubleValue
     workExit = sampler.index(of: .workExitRate)
     inflow = sampler.index(of: .inflow)
     ladder = sampler.index(of: .ladderProgression)
@@ -232,15 +245,18 @@ public final class MonteCarlo: Sendable {
       self.source = source
       kernel = FlowKernel(model: mc.model, kind: kind, capacity: MonteCarlo.tile)
       evaluator = PathEvaluator(mc.evaluatorModel)
-      input = FlowTileInput(paths: MonteCarlo.tile, years: mc.years.count)
+      input = FlowTileInput(paths: MonteCarlo.tile, years: mc.years.count - mc.realisedCount)
       draws = mc.sampler.buffer(paths: MonteCarlo.tile)
       tileValues = Array(repeating: 0, count: mc.layout.count * MonteCarlo.tile)
     }
 
-    /// Draws the tile's inputs, steps its caseload through all months, and evaluates its paths.
+    /// Draws the tile's inputs, steps its caseload through the months of the forecast years
+    /// (after the realised ones), and evaluates its paths.
     mutating func run(_ paths: Range<Int>, into out: SharedBuffer, base: Int, stride: Int) {
       let t = paths.count
       let ny = mc.years.count
+      let r = mc.realisedCount
+      let nf = ny - r
       let e = mc.spec.economy
       let calibration = mc.calibration
       let model = mc.model
@@ -253,11 +269,11 @@ public final class MonteCarlo: Sendable {
         let ladder = mc.ladder.map { draws.values[values + $0] } ?? 1
         input.initial[p] = mc.initialCaseload
         input.ladderScalar[p] = min(max(ladder - 1, -1), model.maxLadderScalar)
-        for y in 0..<ny {
-          let c = draws.economy[p * ny + y]
-          input.workScalar[p * ny + y] = min(
+        for y in 0..<nf {
+          let c = draws.economy[p * ny + r + y]
+          input.workScalar[p * nf + y] = min(
             max(work * max(0, 1 - e.workExitElasticity * c) - 1, -1), model.maxWorkScalar)
-          input.inflow[p * ny + y] =
+          input.inflow[p * nf + y] =
             calibration.inflow[y] * inflow * max(0, 1 + model.inflowElasticity * c)
         }
       }
@@ -277,7 +293,7 @@ public final class MonteCarlo: Sendable {
                 for p in 0..<t {
                   evaluator.evaluate(
                     PathDraws(values: v.baseAddress! + p * k, economy: e.baseAddress! + p * ny),
-                    onBenefit: ob.baseAddress! + p * ny, priced: pr.baseAddress! + p * ny,
+                    onBenefit: ob.baseAddress! + p * nf, priced: pr.baseAddress! + p * nf,
                     out: tv.baseAddress!, column: p, stride: width)
                 }
               }

@@ -13,11 +13,25 @@ import Foundation
 /// - R, C, N with and without the package by `YearAccounting` (the projection's accounting);
 /// - each intervention's share of the package's effect after the vangnet.
 ///
+/// A realised year (one of the first `realisedCount`) is the projection's in every path: B, U,
+/// the caseload, the interventions' costs and actual yields are the facts, booked by
+/// `YearAccounting.bookRealised` in the same ledger, so a forecast year's multi-year condition
+/// sees the realised result. The chain, the macrobudget factor and the economy's effect on the
+/// interventions start with the first forecast year.
+///
 /// One evaluator serves one worker: its buffers are allocated once and reused for every path.
 struct PathEvaluator {
   /// What all evaluators share.
   struct Model: Sendable {
     let years: [Int]
+    /// Leading realised years of the horizon.
+    let realisedCount: Int
+    /// Per realised year offset: B, U, the actual yields' sum, the caseload and the
+    /// interventions' cost, as the projection has them (the facts).
+    let facts: [(budget: Double, spending: Double, yield: Double, caseload: Double, cost: Double)]
+    /// Per intervention and realised year offset (`[i · R + k]`): the actual cost and yield
+    /// (`nil`: not known).
+    let realisedFigures: [(cost: Double, yield: Double?)]
     let accounting: YearAccounting<Double>
     let economy: EconomyModel
     let calibratedOnBenefit: [Double]
@@ -52,9 +66,19 @@ struct PathEvaluator {
     init(
       years: [Int], layout: SeriesLayout, accounting: YearAccounting<Double>,
       economy: EconomyModel, calibration: FlowCalibration, projection: Projection,
-      interventions: [Intervention], sampler: InputSampler
+      interventions: [Intervention], sampler: InputSampler, realised: Int = 0
     ) {
       self.years = years
+      realisedCount = realised
+      facts = projection.years.prefix(realised).map {
+        (
+          $0.budget.budget.doubleValue, $0.spending.doubleValue, $0.interventionYield.doubleValue,
+          $0.caseload.doubleValue, $0.interventionCost.doubleValue
+        )
+      }
+      realisedFigures = projection.interventions.flatMap { o in
+        o.years.prefix(realised).map { ($0.cost.doubleValue, $0.yield.map(\.doubleValue)) }
+      }
       self.accounting = accounting
       self.economy = economy
       calibratedOnBenefit = calibration.onBenefit
@@ -81,7 +105,9 @@ struct PathEvaluator {
         }
         return (f(.successRate), f(.savingPerSuccess), f(.retention), f(.deadweight), f(.yield))
       }
-      expectedGrowth = years.indices.map { pow(1 + economy.macrobudgetGrowth, Double($0 + 1)) }
+      expectedGrowth = years.indices.map {
+        pow(1 + economy.macrobudgetGrowth, Double($0 - realised + 1))
+      }
       netPrice = sampler.index(of: .netPrice)
       macrobudgetGrowth = sampler.index(of: .macrobudgetGrowth)
       columns = Columns(layout)
@@ -138,14 +164,17 @@ struct PathEvaluator {
 
   /// The macrobudget of each year relative to the deterministic path: set in the autumn before
   /// from the forecast N_{y−1}·(1 + g + κ·φ·c_{y−1}) while the national caseload follows
-  /// (1 + g + κ·c_y), so a turn of the economy opens a macro shortfall for a year.
+  /// (1 + g + κ·c_y), so a turn of the economy opens a macro shortfall for a year. A realised
+  /// year's factor is 1 (its budget is a fact); the forecast's national index starts after it.
   mutating func macroFactors(_ d: PathDraws) {
     let e = model.economy
     let g0 = e.macrobudgetGrowth
     let g = g0 + d.value(model.macrobudgetGrowth, or: 0)
+    let r = model.realisedCount
     var national = 1.0
-    for y in 0..<model.years.count {
-      let cPrev = y > 0 ? d.economy[y - 1] : 0
+    for y in 0..<r { macro[y] = 1 }
+    for y in r..<model.years.count {
+      let cPrev = y > r ? d.economy[y - 1] : 0
       let forecast = national * (1 + g + e.nationalCaseloadElasticity * e.persistence * cPrev)
       macro[y] = forecast / model.expectedGrowth[y]
       national *= 1 + g + e.nationalCaseloadElasticity * d.economy[y]
@@ -166,7 +195,7 @@ struct PathEvaluator {
         if let x = f.deadweight { v.deadweight = d.values[x] }
         let factor: (Int) -> Double = { year in
           let y = year - firstYear
-          guard y >= 0 && y < ny else { return 1 }
+          guard y >= model.realisedCount && y < ny else { return 1 }
           return max(0, 1 - elasticity * d.economy[y])
         }
         for (k, y) in model.years.enumerated() {
@@ -189,7 +218,8 @@ struct PathEvaluator {
 
   /// Evaluates one path from its draws and its chain's annual averages (on benefit and
   /// price-weighted, one per year) and writes every series' value into column `path − base` of
-  /// `out` (series-major with `stride` values per series).
+  /// `out` (series-major with `stride` values per series). The chain's averages start with the
+  /// first forecast year (`onBenefit[k − realisedCount]`).
   ///
   /// - Complexity: O(Y·(interventions + regimes)); no allocation.
   mutating func evaluate(
@@ -201,11 +231,15 @@ struct PathEvaluator {
     interventions(d)
     let priceMult = d.value(model.netPrice, or: 1)
     let count = model.mechanistic.count
-    for k in 0..<ny {
-      let expectedOnBenefit = model.calibratedOnBenefit[k]
-      let expectedPriced = model.calibratedPriced[k]
-      let chainRatio = expectedOnBenefit == 0 ? 1 : onBenefit[k] / expectedOnBenefit
-      let priceRatio = expectedPriced == 0 ? 1 : priced[k] / expectedPriced
+    let r = model.realisedCount
+    for k in 0..<r {
+      writeRealised(k, out: out, column: column, stride: stride)
+    }
+    for k in r..<ny {
+      let expectedOnBenefit = model.calibratedOnBenefit[k - r]
+      let expectedPriced = model.calibratedPriced[k - r]
+      let chainRatio = expectedOnBenefit == 0 ? 1 : onBenefit[k - r] / expectedOnBenefit
+      let priceRatio = expectedPriced == 0 ? 1 : priced[k - r] / expectedPriced
       let baseCaseload = model.baseCaseload[k] * chainRatio
       let baseSpending = model.baseSpending[k] * priceRatio * priceMult
       var yieldTotal = 0.0
@@ -238,6 +272,41 @@ struct PathEvaluator {
         if model.costColumn[i * ny + k] >= 0 {
           out[model.costColumn[i * ny + k] * stride + column] = costs[i * ny + k]
         }
+      }
+    }
+  }
+
+  /// Books realised year offset k from its facts and writes them: the same in every path.
+  /// An intervention's yield column holds its actual yield, 0 when the year does not give it
+  /// (as the projection's worth counts it: nothing is known to add), NaN when p.m.; its effect
+  /// after the vangnet the share of the package's change in R + C by actual yield.
+  ///
+  /// - Complexity: O(interventions + regimes); no allocation.
+  mutating func writeRealised(
+    _ k: Int, out: UnsafeMutablePointer<Double>, column: Int, stride: Int
+  ) {
+    let f = model.facts[k]
+    let r = model.realisedCount
+    let ny = model.years.count
+    let a = model.accounting.bookRealised(
+      k, budget: f.budget, spending: f.spending, actualYield: f.yield, in: &ledger)
+    out[model.columns.budget[k] * stride + column] = a.budget
+    out[model.columns.spending[k] * stride + column] = a.spending
+    out[model.columns.result[k] * stride + column] = a.result
+    out[model.columns.vangnet[k] * stride + column] = a.compensation
+    out[model.columns.netBurden[k] * stride + column] = a.netBurden
+    out[model.columns.caseload[k] * stride + column] = f.caseload
+    out[model.columns.cost[k] * stride + column] = f.cost
+    out[model.columns.yield[k] * stride + column] = f.yield
+    out[model.columns.baselineNetBurden[k] * stride + column] = a.baselineNetBurden
+    for i in 0..<model.mechanistic.count where model.yieldColumn[i * ny + k] >= 0 {
+      let figures = model.realisedFigures[i * r + k]
+      let y = model.quantified[i] ? figures.yield ?? 0 : .nan
+      out[model.yieldColumn[i * ny + k] * stride + column] = y
+      out[model.effectColumn[i * ny + k] * stride + column] =
+        y.isNaN ? .nan : a.shareAfterVangnet(yield: y, of: f.yield)
+      if model.costColumn[i * ny + k] >= 0 {
+        out[model.costColumn[i * ny + k] * stride + column] = figures.cost
       }
     }
   }

@@ -82,6 +82,9 @@ public enum CSVDialect: String, Sendable, CaseIterable {
 
 /// Renders the deterministic meerjarenbeeld of a scenario.
 public enum RunRender {
+  /// The text of an intervention's yield that a realised year does not give (CSV).
+  static let notKnown = "not known"
+
   /// A decimal quantity as JSON: euros to the cent, households to two decimals.
   static func json(_ q: Quantity, _ d: Decimal) -> JSONValue {
     .number(d.rounded(2).plainText)
@@ -95,7 +98,9 @@ public enum RunRender {
   ) -> JSONValue {
     var years: [JSONValue] = []
     for y in p.years {
-      var m: [(key: String, value: JSONValue)] = [("year", .int(y.year))]
+      var m: [(key: String, value: JSONValue)] = [
+        ("year", .int(y.year)), ("realised", .bool(y.realised)),
+      ]
       for q in Quantity.reported {
         var stat: [(key: String, value: JSONValue)] = [("expected", json(q, y.value(q)))]
         if q == .interventionYield {
@@ -176,6 +181,7 @@ public enum RunRender {
         ))
       years.append(.object(m))
     }
+    let realised = Set(p.years.filter(\.realised).map(\.year))
     let interventions: [JSONValue] = p.interventions.enumerated().map { index, io in
       let i = io.intervention
       var m: [(key: String, value: JSONValue)] = [
@@ -212,10 +218,14 @@ public enum RunRender {
                 ("effectAfterVangnet", Format.json(y.effectAfterVangnet)),
                 ("caseloadEffect", .number(y.caseloadEffect.rounded(2).plainText)),
               ]
-              if let summary = mc?.summary[.yield, year: y.year, intervention: index] {
+              // A realised year that gives no actual yield has no statistics of it either.
+              let known = !(realised.contains(y.year) && y.yield == nil)
+              if known, let summary = mc?.summary[.yield, year: y.year, intervention: index] {
                 ym.append(("yieldStatistics", .object(MonteCarloInfo.statistics(summary))))
               }
-              if let summary = mc?.summary[.effectAfterVangnet, year: y.year, intervention: index] {
+              if known,
+                let summary = mc?.summary[.effectAfterVangnet, year: y.year, intervention: index]
+              {
                 ym.append(
                   ("effectAfterVangnetStatistics", .object(MonteCarloInfo.statistics(summary))))
               }
@@ -313,7 +323,10 @@ public enum RunRender {
 
   /// The run as CSV, one row per year × quantity (and per intervention × year × quantity):
   /// `scenario,year,quantity,intervention,unit,statistic,value`; values with a decimal point,
-  /// rows in a fixed order, CRLF line ends (RFC 4180).
+  /// rows in a fixed order, CRLF line ends (RFC 4180). Each year starts with a row
+  /// `realised` (statistic `flag`, value 1 or 0, a number like every other value); an
+  /// intervention's yield that a
+  /// realised year does not give is `not known`, a p.m. yield `p.m.`.
   public static func csv(
     _ s: Scenario, _ p: Projection, identity: RunIdentity, discount: DiscountSetting,
     mc: MonteCarloInfo? = nil, dialect: CSVDialect = .comma
@@ -322,6 +335,9 @@ public enum RunRender {
       ["scenario", "year", "quantity", "intervention", "unit", "statistic", "value"]
     ]
     for y in p.years {
+      rows.append([
+        identity.scenario, String(y.year), "realised", "", "", "flag", y.realised ? "1" : "0",
+      ])
       for q in Quantity.reported {
         rows.append([
           identity.scenario, String(y.year), q.rawValue, "", q.unit, "expected",
@@ -330,8 +346,10 @@ public enum RunRender {
       }
     }
     if let mc { rows += mc.csvRows(scenario: identity.scenario, years: p.years.map(\.year)) }
+    let realised = Set(p.years.filter(\.realised).map(\.year))
     for io in p.interventions {
       for y in io.years {
+        let missing = realised.contains(y.year) ? notKnown : "p.m."
         let items: [(String, Money?)] = [
           ("cost", y.cost), ("yield", y.yield), ("effectBeforeVangnet", y.effectBeforeVangnet),
           ("effectAfterVangnet", y.effectAfterVangnet),
@@ -339,7 +357,7 @@ public enum RunRender {
         for (name, value) in items {
           rows.append([
             identity.scenario, String(y.year), name, io.intervention.id, "EUR", "expected",
-            value.map { $0.roundedToCents.euros.plainText } ?? "p.m.",
+            value.map { $0.roundedToCents.euros.plainText } ?? missing,
           ])
         }
       }
@@ -368,6 +386,9 @@ public enum RunRender {
       var t = TextTable(
         headers: ["Meerjarenbeeld (EUR)"] + block.map { String($0.year) },
         alignments: [.left] + block.map { _ in .right })
+      if p.years.contains(where: \.realised) {
+        t.add(["realised"] + block.map { $0.realised ? "yes" : "no" })
+      }
       for q in Quantity.reported {
         t.add(
           [q.label]
@@ -406,6 +427,13 @@ public enum RunRender {
             "\(RuleTable.rangesText(a.years)): \(a.text)", indent: "    ", firstIndent: "  - "))
       }
     }
+    let realisedYears = p.years.filter(\.realised).map { String($0.year) }
+    if !realisedYears.isEmpty {
+      out.append(
+        Format.wrap(
+          "realised: \(realisedYears.joined(separator: ", ")) (facts the scenario gives, the same in every path; no modelled yield is subtracted from their spending)",
+          indent: "  "))
+    }
     let pm = p.interventions.filter { $0.intervention.isPM }.map(\.intervention.id)
     if !pm.isEmpty {
       out.append(
@@ -419,12 +447,19 @@ public enum RunRender {
       var t = TextTable(
         headers: ["Interventions (EUR)"] + ys.map(String.init),
         alignments: [.left] + ys.map { _ in .right })
+      let facts = p.years[block.0..<block.1].map(\.realised)
       for io in p.interventions {
         let slice = io.years[block.0..<block.1]
         t.add([String(io.intervention.id.prefix(22))] + slice.map { _ in "" })
         t.add(["  cost"] + slice.map { $0.cost.groupedEuros })
-        t.add(["  yield"] + slice.map { $0.yield?.groupedEuros ?? "p.m." })
-        t.add(["  after vangnet"] + slice.map { $0.effectAfterVangnet?.groupedEuros ?? "p.m." })
+        t.add(
+          ["  yield"]
+            + zip(slice, facts).map { $0.yield?.groupedEuros ?? ($1 ? "n.k." : "p.m.") })
+        t.add(
+          ["  after vangnet"]
+            + zip(slice, facts).map {
+              $0.effectAfterVangnet?.groupedEuros ?? ($1 ? "n.k." : "p.m.")
+            })
       }
       out.append(t.render())
     }
@@ -432,6 +467,14 @@ public enum RunRender {
       Format.wrap(
         "'after vangnet' is the lower net burden: a saving inside a compensated band lowers the vangnet payment, not the burden.",
         indent: "  "))
+    if p.interventions.contains(where: { io in
+      zip(io.years, p.years).contains { $1.realised && $0.yield == nil }
+    }) {
+      out.append(
+        Format.wrap(
+          "n.k.: not known: the realised year gives no actual yield (its spending holds whatever the intervention did).",
+          indent: "  "))
+    }
     out += worthTable(p, discount: discount, mc: mc)
     for block in stride(from: 0, to: p.years.count, by: 4).map({ ($0, min($0 + 4, p.years.count)) })
     {

@@ -68,7 +68,7 @@ extension Scenario {
     "horizon", "budget", "verdeelmodel", "caseload", "netPrice", "spending", "priorResults",
     "priorBudgets", "vangnet",
     "attribution", "ruleOverrides", "interventions", "flows", "uncertainty", "correlation", "seed",
-    "monteCarlo",
+    "monteCarlo", "realised",
   ]
 
   /// Reads a scenario from JSON bytes, reporting all problems at once, each with its JSON path.
@@ -100,6 +100,11 @@ final class ScenarioReader {
   /// The scenario's flow model, once read (mechanistic interventions may take their retention
   /// from its expected durations).
   var flowModel: FlowModel?
+  /// The realised years (a leading run of the horizon), once read: series may leave them out.
+  var realisedYears: Set<Int> = []
+  /// The intervention ids named under a realised year, with their paths, to check against the
+  /// package once it is read.
+  var realisedInterventionPaths: [(String, JSONPath)] = []
 
   init(log: IssueLog, builtIn: RuleTable) {
     self.log = log
@@ -144,6 +149,7 @@ final class ScenarioReader {
       overridden = table.sortedYears
     }
     readHorizon(o, rules: rules)
+    let realised = readRealised(o.optional("realised"))
     let budget = readBudget(o, rules: rules)
     var modelPrice: [Int: Money] = [:]
     var objectiveVolume: [Int: Decimal] = [:]
@@ -194,7 +200,7 @@ final class ScenarioReader {
     case .given(let amounts)?: budgetMap = amounts.mapValues { .given($0) }
     case .share(let shares)?: budgetMap = shares.mapValues { .share($0) }
     case .objective?:
-      for y in years {
+      for y in years where !realisedYears.contains(y) {
         guard let v = objectiveVolume[y], let p = modelPrice[y] else {
           log.report(
             verdeelmodelPath,
@@ -272,14 +278,18 @@ final class ScenarioReader {
       if !lacking.isEmpty { budgetMap = [:] }
     case nil: break
     }
-    let caseload = o.required("caseload", "households on benefit (annual average)").flatMap {
+    // A realised year's budget is the fact, whatever the basis says.
+    if budget != nil {
+      for (y, fact) in realised { budgetMap[y] = .given(fact.budget) }
+    }
+    var caseload = o.required("caseload", "households on benefit (annual average)").flatMap {
       series($0, Self.households, "households")
     }
     var netPrice: [Int: NetPrice] = [:]
     if let np = o.required("netPrice", "the net price per household per year") {
       netPrice = readNetPrice(np) ?? [:]
     }
-    let spending =
+    var spending =
       o.optional("spending").flatMap { series($0, Self.money, "EUR") }?.mapValues { Money($0) }
       ?? [:]
     var priors: [Int: Money] = [:]
@@ -316,6 +326,11 @@ final class ScenarioReader {
     let flows = readFlows(o.optional("flows"))
     flowModel = flows.map { FlowModel($0.0) }
     let interventions = readInterventions(o.optional("interventions"))
+    checkRealisedInterventions(ids: Self.writtenIDs(o.optional("interventions")))
+    for (y, fact) in realised {
+      caseload?[y] = fact.caseload
+      spending[y] = fact.spending
+    }
     let (inputs, targets, rows, repair) = readUncertainty(
       o.optional("uncertainty"), o.optional("correlation"), interventions: interventions)
     let seed = o.optional("seed")?.int(in: Seed.range).map { UInt64($0) } ?? Seed.default
@@ -337,7 +352,8 @@ final class ScenarioReader {
     var input = ProjectionInput(
       years: years, budget: budgetMap, caseload: caseload, netPrice: netPrice, spending: spending,
       priorResults: priors, modelPrice: modelPrice, objectiveVolume: objectiveVolume,
-      givenAttribution: given, interventions: interventions, inhabitants: inhabitants)
+      givenAttribution: given, interventions: interventions, inhabitants: inhabitants,
+      realised: realised)
     input.vangnetInputs = vangnetInputs
     return Scenario(
       name: name, title: title ?? name, description: description, source: source,
@@ -526,7 +542,9 @@ final class ScenarioReader {
     case "share":
       let r = bo.required("share", "a share of the distributed budget (fraction)")!
       guard let s = series(r, Self.fraction, "(fraction)") else { return nil }
-      let missing = years.filter { rules.years[$0]?.macrobudget?.amount(phase) == nil }
+      let missing = years.filter {
+        !realisedYears.contains($0) && rules.years[$0]?.macrobudget?.amount(phase) == nil
+      }
       if !missing.isEmpty {
         log.report(
           r.path,
@@ -569,7 +587,7 @@ final class ScenarioReader {
       let other = o.optional("otherRevenues").flatMap { series($0, Self.pricePerHousehold, "EUR") }
       guard let gross else { return nil }
       var out: [Int: NetPrice] = [:]
-      for y in years {
+      for y in years where gross[y] != nil {
         let p = NetPrice(
           grossBenefit: Money(gross[y] ?? 0), partTimeEarnings: Money(part?[y] ?? 0),
           otherRevenues: Money(other?[y] ?? 0))
@@ -636,10 +654,13 @@ final class ScenarioReader {
           b, range: range, unit: unit, allowed: { [years] in years.isEmpty || years.contains($0) },
           allowedText: horizon)
       else { return nil }
-      let missing = years.filter { map[$0] == nil }
+      let missing = years.filter { map[$0] == nil && !realisedYears.contains($0) }
       if !missing.isEmpty {
         log.report(
-          b.path, expected: "a value for every year of the horizon",
+          b.path,
+          expected: realisedYears.isEmpty
+            ? "a value for every year of the horizon"
+            : "a value for every forecast year of the horizon (the realised years may be left out)",
           found: "none for \(RuleTable.rangesText(missing))")
         return nil
       }

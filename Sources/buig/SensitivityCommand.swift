@@ -45,7 +45,7 @@ struct SensitivityCommand: ParsableCommand {
     transform: parseSensitivityQuantity)
   var quantity: Quantity = .netBurden
 
-  @Option(help: "The year (default: the horizon's first year).")
+  @Option(help: "The year (default: the horizon's first forecast year, after any realised ones).")
   var year: Int?
 
   @Flag(help: "The sum over all years of the horizon instead of one year.")
@@ -101,7 +101,7 @@ struct SensitivityCommand: ParsableCommand {
     if horizon {
       period = .horizon
     } else {
-      let y = year ?? years[0]
+      let y = year ?? years.first { !scenario.input.isRealised($0) } ?? years[0]
       guard years.contains(y) else {
         throw ValidationError(
           "--year \(y) is outside the scenario's horizon \(years.first!)-\(years.last!)")

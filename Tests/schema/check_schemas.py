@@ -88,11 +88,17 @@ for path in shipped:
             want = total[q]
             if v is None or (want is None and v != "p.m.") or (want is not None and abs(float(v) - want) > 0.005):
                 failures.append(f"{name}: CSV horizon {q} of {wid} = {v}, JSON = {want}")
+    realised = {y["year"] for y in doc["years"] if y["realised"]}
+    flags = {r["year"]: r["value"] for r in rows if r["quantity"] == "realised" and r["statistic"] == "flag"}
+    for y in doc["years"]:
+        if flags.get(str(y["year"])) != ("1" if y["realised"] else "0"):
+            failures.append(f"{name}: CSV realised flag of {y['year']} = {flags.get(str(y['year']))}, JSON = {y['realised']}")
     for i in doc["interventions"]:
         for y in i["years"]:
             v = by_key.get((str(y["year"]), "yield", i["id"]))
-            want = "p.m." if y["yield"] is None else y["yield"]
-            if v is None or (want == "p.m." and v != "p.m.") or (want != "p.m." and abs(float(v) - want) > 0.005):
+            missing = "not known" if y["year"] in realised else "p.m."
+            want = missing if y["yield"] is None else y["yield"]
+            if v is None or (want == missing and v != missing) or (want != missing and abs(float(v) - want) > 0.005):
                 failures.append(f"{name}: CSV yield of {i['id']} {y['year']} = {v}, JSON = {want}")
 
 # buig compare (expected values and common random numbers) and buig reserve, against their

@@ -419,7 +419,9 @@ public enum RunWorkbook {
       ],
     ]
     if let mc {
-      for (y, v) in zip(p.years.map(\.year), mc.engine.calibration.inflow) {
+      for (y, v) in zip(
+        p.years.dropFirst(mc.engine.realisedCount).map(\.year), mc.engine.calibration.inflow)
+      {
         rows.append([.text("calibrated inflow per month \(y)"), stat(v, .households, 4)])
       }
       for (i, m) in mc.engine.expectedMonths.enumerated() {
