@@ -231,6 +231,39 @@ struct VangnetTests {
     #expect(a2014.conditionsChecked.first { $0.regime == "MAU" }?.met == true)
   }
 
+  /// Unlawful spending D' (2019-2024) lowers the deficit the rule judges, not the result: the
+  /// accounting (Decimal and Double) and the answer agree, and N = −(R + C) keeps the full R.
+  @Test func unlawfulSpendingIsDeductedTheSameWayEverywhere() throws {
+    let context = VangnetContext(unlawfulSpending: [2021: Money(euros: 1_000_000)])
+    let answer = try table.vangnet(
+      VangnetQuestion(
+        year: 2021, budget: Money(euros: 100_000_000), spending: Money(euros: 110_000_000),
+        context: context))
+    // Judged deficit 9M: 50% of (9M − 7.5M).
+    #expect(answer.compensation == Money(euros: 750_000))
+    #expect(answer.unlawfulSpending == Money(euros: 1_000_000))
+    let exact = YearAccounting<Decimal>(
+      years: [2021], rules: table, priorResults: [:], context: context)
+    var ledger = exact.ledger()
+    let a = exact.book(0, budget: 100_000_000, baselineSpending: 110_000_000, yield: 0, in: &ledger)
+    #expect(a.compensation == 750_000)
+    #expect(a.netBurden == Decimal(9_250_000))  // R = −10M in full, C = 0.75M
+    let fast = YearAccounting<Double>(
+      years: [2021], rules: table, priorResults: [:], context: context)
+    var fastLedger = fast.ledger()
+    #expect(
+      fast.book(0, budget: 100_000_000, baselineSpending: 110_000_000, yield: 0, in: &fastLedger)
+        .compensation == 750_000)
+    // 2018's rule does not deduct it.
+    let y2018 = YearAccounting<Decimal>(
+      years: [2018], rules: table, priorResults: [:],
+      context: VangnetContext(unlawfulSpending: [2018: Money(euros: 1_000_000)]))
+    var l2018 = y2018.ledger()
+    #expect(
+      y2018.book(0, budget: 100_000_000, baselineSpending: 110_000_000, yield: 0, in: &l2018)
+        .compensation == Decimal(string: "0.5")! * 5_000_000)
+  }
+
   @Test func theDoubleScheduleAgreesWithTheExactOne() {
     for year in Self.years {
       for regime in table.years[year]!.vangnet!.regimes {
