@@ -154,6 +154,8 @@ public enum RunRender {
                 .array(v.conditionsAssumed.map { .string(RunRender.assumed($0)) })
               ),
               ("caveats", .array(v.caveats.map { .string($0) })),
+              ("mau", v.mau.map(VangnetReport.mauJSON) ?? .null),
+              ("unlawfulSpending", v.unlawfulSpending.map { Format.json($0) } ?? .null),
             ])
           ))
       } else {
