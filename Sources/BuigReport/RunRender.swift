@@ -270,6 +270,20 @@ public enum RunRender {
     return .object(out)
   }
 
+  /// The caveats of the vangnet rules the projection used, each once, prefixed by the years it
+  /// applies to (`2012, 2014: ...`), in the order of their first year.
+  static func vangnetCaveats(_ p: Projection) -> [String] {
+    var order: [String] = []
+    var years: [String: [Int]] = [:]
+    for y in p.years {
+      for c in y.vangnet?.caveats ?? [] {
+        if years[c] == nil { order.append(c) }
+        years[c, default: []].append(y.year)
+      }
+    }
+    return order.map { c in years[c]!.map(String.init).joined(separator: ", ") + ": " + c }
+  }
+
   /// An assumed vangnet condition in the words of a run: the results it needs come from the
   /// scenario's `priorResults`.
   static func assumed(_ c: AssumedCondition) -> String {
@@ -375,6 +389,15 @@ public enum RunRender {
       }
       out.append(t.render())
     }
+    let interventionNotes = p.interventions.flatMap { io in
+      io.intervention.notes.map { "\(io.intervention.id): \($0)" }
+    }
+    if !interventionNotes.isEmpty {
+      out.append("  Notes on the interventions:")
+      for n in interventionNotes {
+        out.append(Format.wrap(n, indent: "      ", firstIndent: "    - "))
+      }
+    }
     out.append(
       Format.wrap(
         "'after vangnet' is the lower net burden: a saving inside a compensated band lowers the vangnet payment, not the burden.",
@@ -406,13 +429,21 @@ public enum RunRender {
         assumed.append("\(y.year): \(RunRender.assumed(c))")
       }
       if y.vangnet == nil {
-        assumed.append("\(y.year): no vangnet rule in the rule table; none is counted")
+        assumed.append(
+          "\(y.year): no vangnet rule in the rule table; none is counted"
+            + (y.vangnetMissingReason.map { " (\($0))" } ?? ""))
       }
     }
     if !assumed.isEmpty {
       out.append("")
       out.append("Vangnet conditions assumed met (not checked):")
       for a in assumed { out.append(Format.wrap(a, indent: "    ", firstIndent: "  - ")) }
+    }
+    let caveats = vangnetCaveats(p)
+    if !caveats.isEmpty {
+      out.append("")
+      out.append("Vangnet rule caveats:")
+      for c in caveats { out.append(Format.wrap(c, indent: "    ", firstIndent: "  - ")) }
     }
     if !s.notes.isEmpty {
       out.append("")
