@@ -4,17 +4,24 @@ import Foundation
 
 /// Renders a vangnet answer.
 public enum VangnetReport {
-  /// An assumed condition in the words of `buig vangnet`, whose prior results come from
-  /// `--prior-results`.
-  static func assumed(_ c: AssumedCondition) -> String {
-    "\(c.regime): \(c.condition) (not checked: give --prior-results to check it)"
+  /// Where `buig vangnet` takes the prior results from.
+  public static let priorResultsOption = "--prior-results"
+
+  /// An assumed condition in the words of the command that prints it: `priorResults` names the
+  /// input that would let it be checked (`--prior-results` for `buig vangnet`, a file's
+  /// `priorResults` field for `buig position`).
+  static func assumed(_ c: AssumedCondition, priorResults: String = priorResultsOption) -> String {
+    "\(c.regime): \(c.condition) (not checked: give \(priorResults) to check it)"
   }
 
   /// The answer as JSON: `year`, `budget`, `spending`, `deficit`, `deficitPercent`,
   /// `compensation`, `ownRisk`, `band`, `conditionsAssumed`, then the detail (`regime`,
   /// `conditionsChecked`, `bands`, `reasonForNone`, `caveats`, `engine`). Amounts in euros to
   /// the cent; `deficitPercent` in percent with four decimals; `band` is `null` for a surplus.
-  public static func json(_ a: VangnetAnswer) -> JSONValue {
+  /// `priorResults` names the input the prior results come from, in the assumed conditions.
+  public static func json(_ a: VangnetAnswer, priorResults: String = priorResultsOption)
+    -> JSONValue
+  {
     .object([
       ("year", .int(a.year)),
       ("budget", Format.json(a.budget)),
@@ -24,7 +31,10 @@ public enum VangnetReport {
       ("compensation", Format.json(a.compensation)),
       ("ownRisk", Format.json(a.ownRisk)),
       ("band", a.band.map { .string($0.label) } ?? .null),
-      ("conditionsAssumed", .array(a.conditionsAssumed.map { .string(assumed($0)) })),
+      (
+        "conditionsAssumed",
+        .array(a.conditionsAssumed.map { .string(assumed($0, priorResults: priorResults)) })
+      ),
       (
         "regime",
         .object([
@@ -64,8 +74,10 @@ public enum VangnetReport {
     ])
   }
 
-  /// The answer as a table for an 80-column terminal.
-  public static func table(_ a: VangnetAnswer) -> String {
+  /// The answer as a table for an 80-column terminal; `priorResults` as for `json`.
+  public static func table(_ a: VangnetAnswer, priorResults: String = priorResultsOption)
+    -> String
+  {
     var out: [String] = []
     out.append(
       "Vangnet \(a.year): \(a.regime.name) rule (\(a.regime.confidence.rawValue) confidence)")
@@ -99,7 +111,9 @@ public enum VangnetReport {
       out.append("")
       out.append("  Conditions assumed met (not checked):")
       for c in a.conditionsAssumed {
-        out.append(Format.wrap(assumed(c), indent: "      ", firstIndent: "    - "))
+        out.append(
+          Format.wrap(
+            assumed(c, priorResults: priorResults), indent: "      ", firstIndent: "    - "))
       }
     }
     if !a.conditionsChecked.isEmpty {

@@ -342,7 +342,8 @@ func emitRun(
   _ s: Scenario, _ p: Projection, origin: String, discount: DiscountSetting, mc: MonteCarloInfo?,
   _ out: OutputOptions, command: String
 ) throws {
-  let identity = RunIdentity(scenario: s, origin: origin)
+  var identity = RunIdentity(scenario: s, origin: origin)
+  if command == "merge" { identity.editsGivenTo = "buig run" }
   let text: String
   switch out.format {
   case .xlsx:
