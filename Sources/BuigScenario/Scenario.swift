@@ -99,6 +99,8 @@ final class ScenarioReader {
   /// The scenario's flow model, once read (mechanistic interventions may take their retention
   /// from its expected durations).
   var flowModel: FlowModel?
+  /// The municipality's number of inhabitants, once read (presets sized to a city scale by it).
+  var inhabitants: Int?
 
   init(log: IssueLog, builtIn: RuleTable) {
     self.log = log
@@ -135,6 +137,7 @@ final class ScenarioReader {
       inhabitants = m.optional("inhabitants")?.sourcedNumber(trail: trail)?.int(in: 1...20_000_000)
       m.finish()
     }
+    self.inhabitants = inhabitants
     // Rules first: the horizon and the budget are checked against them.
     var rules = builtIn
     var overridden: [Int] = []
