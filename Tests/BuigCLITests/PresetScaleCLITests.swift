@@ -147,7 +147,8 @@ struct PresetScaleCLITests {
       guard let preset = g["preset"] as? String else { continue }
       let notes = (item["notes"] as? [String]) ?? []
       let note = try #require(notes.first { $0.hasPrefix("Preset \(preset):") })
-      #expect(!note.contains(" inhabitants: "), "\(name): \(note)")  // no "scaled by N / M inhabitants: ..."
+      // No "scaled by N / M inhabitants: ...".
+      #expect(!note.contains(" inhabitants: "), "\(name): \(note)")
     }
   }
 }
