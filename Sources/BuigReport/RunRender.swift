@@ -40,9 +40,6 @@ public struct RunIdentity: Sendable {
   public var seed: UInt64
   /// The `--set` edits made to the scenario (`Scenario.edits`), in order.
   public var edits: [String]
-  /// The command the edits were given to when it is not the one printing (`buig run`, for a
-  /// `buig merge` of its shards); `nil` otherwise.
-  public var editsGivenTo: String?
 
   /// The identity of a scenario run.
   public init(scenario: Scenario, origin: String) {
@@ -349,7 +346,9 @@ public enum RunRender {
     out.append(
       "scenario sha256 \(identity.sha256.prefix(16)), seed \(identity.seed), deterministic projection"
     )
-    if let edits = Format.editsLine(identity.edits, givenTo: identity.editsGivenTo) {
+    // `buig run` names the command the edits go to, so that `buig merge` (which has no --set)
+    // prints the same bytes as one run.
+    if let edits = Format.editsLine(identity.edits, givenTo: "buig run") {
       out.append(edits)
     }
     let blocks = stride(from: 0, to: p.years.count, by: 4).map {

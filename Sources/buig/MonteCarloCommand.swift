@@ -342,8 +342,7 @@ func emitRun(
   _ s: Scenario, _ p: Projection, origin: String, discount: DiscountSetting, mc: MonteCarloInfo?,
   _ out: OutputOptions, command: String
 ) throws {
-  var identity = RunIdentity(scenario: s, origin: origin)
-  if command == "merge" { identity.editsGivenTo = "buig run" }
+  let identity = RunIdentity(scenario: s, origin: origin)
   let text: String
   switch out.format {
   case .xlsx:
