@@ -433,6 +433,9 @@ public struct VangnetAnswer: Equatable, Sendable {
   public var caveats: [String]
   /// The MAU's judgement, in a year whose rule has one.
   public var mau: MAUOutcome? = nil
+  /// Whether every regime of the year's rule has a known rate; `false` (the 2025 uitgebreid
+  /// vangnet) means the compensation may be too low, and a caveat says why.
+  public var ratesKnown = true
   /// The unlawful or uncertain spending deducted from the costs before the deficit is judged
   /// (EUR), when the rule deducts it and it was given.
   public var unlawfulSpending: Money? = nil
@@ -683,6 +686,7 @@ extension RuleTable {
         ? reasons.joined(separator: "; ") : nil,
       caveats: caveats)
     answer.mau = mau
+    answer.ratesKnown = rule.regimes.allSatisfy(\.compensationKnown)
     if rule.deductsUnlawfulSpending != nil {
       answer.unlawfulSpending = unlawful
     }

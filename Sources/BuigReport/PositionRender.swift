@@ -6,6 +6,9 @@ import Foundation
 /// Renders a one-year budget position: budget, spending, result, vangnet, net burden and the
 /// attribution of the deficit.
 public enum PositionRender {
+  /// Where a position takes the results of the years before: its file's field
+  /// (docs/position-format.md), since `buig position` has no option for them.
+  static let priorResultsField = "the position file's priorResults (oldest first)"
   /// The attribution as JSON: `deficit`, `lines` (`cause`, `label`, `amount` or `null` when not
   /// quantified, `basis`, `source`), `total` (equal to `deficit`).
   public static func attributionJSON(_ a: Attribution) -> JSONValue {
@@ -52,7 +55,10 @@ public enum PositionRender {
       ("budget", Format.json(r.year.budget.budget)),
       ("spending", Format.json(r.year.spending)),
       ("result", Format.json(r.year.result)),
-      ("vangnet", r.year.vangnet.map(VangnetReport.json) ?? .null),
+      (
+        "vangnet",
+        r.year.vangnet.map { VangnetReport.json($0, priorResults: priorResultsField) } ?? .null
+      ),
       ("netBurden", Format.json(r.year.netBurden)),
       ("attribution", attributionJSON(r.attribution)),
       ("auditTrail", trailJSON(r.position.trail)),
@@ -110,7 +116,9 @@ public enum PositionRender {
     out.append(t.render(indent: "  "))
     if let v = r.year.vangnet {
       out.append("")
-      out.append(VangnetReport.table(v).trimmingCharacters(in: .newlines))
+      out.append(
+        VangnetReport.table(v, priorResults: priorResultsField).trimmingCharacters(
+          in: .newlines))
     }
     out.append("")
     out.append("Attribution of the \(r.position.year) deficit")

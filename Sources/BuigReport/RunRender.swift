@@ -154,6 +154,7 @@ public enum RunRender {
                 .array(v.conditionsAssumed.map { .string(RunRender.assumed($0)) })
               ),
               ("caveats", .array(v.caveats.map { .string($0) })),
+              ("ratesKnown", .bool(v.ratesKnown)),
               ("mau", v.mau.map(VangnetReport.mauJSON) ?? .null),
               ("unlawfulSpending", v.unlawfulSpending.map { Format.json($0) } ?? .null),
             ])
@@ -309,6 +310,20 @@ public enum RunRender {
     ])
   }
 
+  /// The caveats of the vangnet rules the projection used, each once, prefixed by the years it
+  /// applies to (`2012, 2014: ...`), in the order of their first year.
+  static func vangnetCaveats(_ p: Projection) -> [String] {
+    var order: [String] = []
+    var years: [String: [Int]] = [:]
+    for y in p.years {
+      for c in y.vangnet?.caveats ?? [] {
+        if years[c] == nil { order.append(c) }
+        years[c, default: []].append(y.year)
+      }
+    }
+    return order.map { c in years[c]!.map(String.init).joined(separator: ", ") + ": " + c }
+  }
+
   /// An assumed vangnet condition in the words of a run: the results it needs come from the
   /// scenario's `priorResults`.
   static func assumed(_ c: AssumedCondition) -> String {
@@ -326,7 +341,8 @@ public enum RunRender {
   /// The run as CSV, one row per year × quantity (and per intervention × year × quantity):
   /// `scenario,year,quantity,intervention,unit,statistic,value`; values with a decimal point,
   /// rows in a fixed order, CRLF line ends (RFC 4180). Each year starts with a row
-  /// `realised` (statistic `flag`, value 1 or 0, a number like every other value); an
+  /// `realised` (statistic `flag`, value 1 or 0, a number like every other value), and a year
+  /// with a vangnet rule a row `vangnetRatesKnown` (flag 0 when a regime's rate is unknown); an
   /// intervention's yield that a
   /// realised year does not give is `not known`, a p.m. yield `p.m.`.
   public static func csv(
@@ -340,6 +356,14 @@ public enum RunRender {
       rows.append([
         identity.scenario, String(y.year), "realised", "", "", "flag", y.realised ? "1" : "0",
       ])
+      if let rule = s.rules.years[y.year]?.vangnet {
+        // 0 when a regime of the year's rule has no known rate (the 2025 uitgebreid vangnet):
+        // the compensation may then be too low, as the JSON and table caveats say.
+        rows.append([
+          identity.scenario, String(y.year), "vangnetRatesKnown", "", "", "flag",
+          rule.regimes.allSatisfy(\.compensationKnown) ? "1" : "0",
+        ])
+      }
       for q in Quantity.reported {
         rows.append([
           identity.scenario, String(y.year), q.rawValue, "", q.unit, "expected",
@@ -379,7 +403,11 @@ public enum RunRender {
     out.append(
       "scenario sha256 \(identity.sha256.prefix(16)), seed \(identity.seed), deterministic projection"
     )
-    if let edits = Format.editsLine(identity.edits) { out.append(edits) }
+    // `buig run` names the command the edits go to, so that `buig merge` (which has no --set)
+    // prints the same bytes as one run.
+    if let edits = Format.editsLine(identity.edits, givenTo: "buig run") {
+      out.append(edits)
+    }
     let blocks = stride(from: 0, to: p.years.count, by: 4).map {
       Array(p.years[$0..<min($0 + 4, p.years.count)])
     }
@@ -429,6 +457,20 @@ public enum RunRender {
             "\(RuleTable.rangesText(a.years)): \(a.text)", indent: "    ", firstIndent: "  - "))
       }
     }
+    // The other budgets' assumptions (a year without a known reservation), each once.
+    var budgetAssumptions: [String] = []
+    for y in p.years where y.budget.sizeBasis == nil {
+      for a in y.budget.assumptions where !budgetAssumptions.contains(a) {
+        budgetAssumptions.append(a)
+      }
+    }
+    if !budgetAssumptions.isEmpty {
+      out.append("")
+      out.append("Budget assumptions:")
+      for a in budgetAssumptions {
+        out.append(Format.wrap(a, indent: "    ", firstIndent: "  - "))
+      }
+    }
     let realisedYears = p.years.filter(\.realised).map { String($0.year) }
     if !realisedYears.isEmpty {
       out.append(
@@ -464,6 +506,15 @@ public enum RunRender {
             })
       }
       out.append(t.render())
+    }
+    let interventionNotes = p.interventions.flatMap { io in
+      io.intervention.notes.map { "\(io.intervention.id): \($0)" }
+    }
+    if !interventionNotes.isEmpty {
+      out.append("  Notes on the interventions:")
+      for n in interventionNotes {
+        out.append(Format.wrap(n, indent: "      ", firstIndent: "    - "))
+      }
     }
     out.append(
       Format.wrap(
@@ -505,13 +556,21 @@ public enum RunRender {
         assumed.append("\(y.year): \(RunRender.assumed(c))")
       }
       if y.vangnet == nil {
-        assumed.append("\(y.year): no vangnet rule in the rule table; none is counted")
+        assumed.append(
+          "\(y.year): no vangnet rule in the rule table; none is counted"
+            + (y.vangnetMissingReason.map { " (\($0))" } ?? ""))
       }
     }
     if !assumed.isEmpty {
       out.append("")
       out.append("Vangnet conditions assumed met (not checked):")
       for a in assumed { out.append(Format.wrap(a, indent: "    ", firstIndent: "  - ")) }
+    }
+    let caveats = vangnetCaveats(p)
+    if !caveats.isEmpty {
+      out.append("")
+      out.append("Vangnet rule caveats:")
+      for c in caveats { out.append(Format.wrap(c, indent: "    ", firstIndent: "  - ")) }
     }
     if !s.notes.isEmpty {
       out.append("")

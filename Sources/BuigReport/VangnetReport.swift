@@ -4,14 +4,17 @@ import Foundation
 
 /// Renders a vangnet answer.
 public enum VangnetReport {
-  /// An assumed condition in the words of `buig vangnet`, whose prior results come from
-  /// `--prior-results`.
-  static func assumed(_ c: AssumedCondition) -> String {
+  /// Where `buig vangnet` takes the prior results from.
+  public static let priorResultsOption = "--prior-results"
+
+  /// An assumed condition in the words of the command that prints it: `priorResults` names the
+  /// input that would let it be checked (`--prior-results` for `buig vangnet`, a file's
+  /// `priorResults` field for `buig position`); an assessment the figures cannot decide says so.
+  static func assumed(_ c: AssumedCondition, priorResults: String = priorResultsOption) -> String {
     c.assessed
       ? "\(c.regime): \(c.condition) (an assessment the figures cannot decide: taken as met)"
-      : "\(c.regime): \(c.condition) (not checked: give --prior-results to check it)"
+      : "\(c.regime): \(c.condition) (not checked: give \(priorResults) to check it)"
   }
-
   /// The MAU's judgement as JSON: `covered`, `basis`, `ownRiskPercent`, `ownRiskAssumed` and
   /// the compensation at each own contribution (`range`).
   static func mauJSON(_ m: MAUOutcome) -> JSONValue {
@@ -49,7 +52,10 @@ public enum VangnetReport {
   /// `compensation`, `ownRisk`, `band`, `conditionsAssumed`, then the detail (`regime`,
   /// `conditionsChecked`, `bands`, `reasonForNone`, `caveats`, `engine`). Amounts in euros to
   /// the cent; `deficitPercent` in percent with four decimals; `band` is `null` for a surplus.
-  public static func json(_ a: VangnetAnswer) -> JSONValue {
+  /// `priorResults` names the input the prior results come from, in the assumed conditions.
+  public static func json(_ a: VangnetAnswer, priorResults: String = priorResultsOption)
+    -> JSONValue
+  {
     let mau: JSONValue = a.mau.map(mauJSON) ?? .null
     let unlawful: JSONValue = a.unlawfulSpending.map { Format.json($0) } ?? .null
     return .object([
@@ -61,7 +67,10 @@ public enum VangnetReport {
       ("compensation", Format.json(a.compensation)),
       ("ownRisk", Format.json(a.ownRisk)),
       ("band", a.band.map { .string($0.label) } ?? .null),
-      ("conditionsAssumed", .array(a.conditionsAssumed.map { .string(assumed($0)) })),
+      (
+        "conditionsAssumed",
+        .array(a.conditionsAssumed.map { .string(assumed($0, priorResults: priorResults)) })
+      ),
       (
         "regime",
         .object([
@@ -96,6 +105,7 @@ public enum VangnetReport {
           })
       ),
       ("reasonForNone", a.reasonForNone.map { .string($0) } ?? .null),
+      ("ratesKnown", .bool(a.ratesKnown)),
       ("mau", mau),
       ("unlawfulSpending", unlawful),
       ("caveats", .array(a.caveats.map { .string($0) })),
@@ -103,8 +113,10 @@ public enum VangnetReport {
     ])
   }
 
-  /// The answer as a table for an 80-column terminal.
-  public static func table(_ a: VangnetAnswer) -> String {
+  /// The answer as a table for an 80-column terminal; `priorResults` as for `json`.
+  public static func table(_ a: VangnetAnswer, priorResults: String = priorResultsOption)
+    -> String
+  {
     var out: [String] = []
     out.append(
       "Vangnet \(a.year): \(a.regime.name) rule (\(a.regime.confidence.rawValue) confidence)")
@@ -148,7 +160,9 @@ public enum VangnetReport {
       out.append("")
       out.append("  Conditions assumed met (not checked):")
       for c in a.conditionsAssumed {
-        out.append(Format.wrap(assumed(c), indent: "      ", firstIndent: "    - "))
+        out.append(
+          Format.wrap(
+            assumed(c, priorResults: priorResults), indent: "      ", firstIndent: "    - "))
       }
     }
     if !a.conditionsChecked.isEmpty {

@@ -52,18 +52,23 @@ extension RunRender {
       ("roi", w.roi.map { .number($0.rounded(4).plainText) } ?? .null),
       ("paybackYear", w.payback.map { .int(years[$0]) } ?? .null),
     ]
-    var notes: [JSONValue] = []
+    m.append(("notes", .array(worthNotes(w).map { .string($0) })))
+    return .object(m)
+  }
+
+  /// The notes of a worth where a figure is not defined: the p.m. yield, the ROI without cost,
+  /// a payback beyond the horizon. The JSON, the table and the workbook print the same words.
+  static func worthNotes(_ w: Worth<Decimal>) -> [String] {
+    var notes: [String] = []
     if w.yield == nil {
-      notes.append(.string(pmNote))
+      notes.append(pmNote)
     } else if w.roi == nil {
-      notes.append(.string(noCostNote))
+      notes.append(noCostNote)
     }
     if w.yield != nil && w.payback == nil {
-      notes.append(
-        .string("the cumulative net after the vangnet stays below zero within the horizon"))
+      notes.append("the cumulative net after the vangnet stays below zero within the horizon")
     }
-    m.append(("notes", .array(notes)))
-    return .object(m)
+    return notes
   }
 
   /// A worth's Monte Carlo statistics as JSON: each figure's statistics, the ROI to 4
@@ -258,6 +263,11 @@ extension RunRender {
       ])
     }
     out.append(t.render())
+    for (name, w, _) in rows {
+      for n in worthNotes(w) {
+        out.append(Format.wrap("\(name): \(n)", indent: "    ", firstIndent: "  - "))
+      }
+    }
     out.append(
       Format.wrap(
         "net = after vangnet - cost; NPV at \(Format.percent(discount.rate)) a year (\(discount.origin)): \(DiscountSetting.appliedTo); ROI = net / cost; payback = the first year in which the cumulative net is not negative.",

@@ -5,15 +5,40 @@ import Foundation
 /// The intervention presets that ship with buig: the seeds' interventions with every figure's
 /// source (`Resources/presets.json`).
 public enum InterventionPresets {
-  /// The presets by id, as JSON objects in the scenario's intervention shape.
+  /// The presets by id, as JSON objects in the scenario's intervention shape (without their
+  /// `scale`, which `scale(of:)` reads).
   public static func all() -> [(id: String, value: JSONValue)] {
     guard let value = try? Resource.json("presets.json", in: .module),
       case .array(let items) = value["presets"] ?? .null
     else { return [] }
     return items.compactMap { item in
-      guard case .string(let id) = item["id"] ?? .null else { return nil }
-      return (id, item)
+      guard case .string(let id) = item["id"] ?? .null, case .object(let members) = item else {
+        return nil
+      }
+      return (id, .object(members.filter { $0.key != "scale" }))
     }
+  }
+
+  /// Which municipality a preset's figures belong to and which of them scale with the number
+  /// of inhabitants (`presets.json`, `scale` and `references`); `nil` for a preset without.
+  public static func scale(of id: String) -> PresetScale? {
+    guard let value = try? Resource.json("presets.json", in: .module),
+      case .array(let items) = value["presets"] ?? .null,
+      let item = items.first(where: { $0["id"] == .string(id) }),
+      let scale = item["scale"], case .string(let ref) = scale["reference"] ?? .null,
+      case .array(let refs) = value["references"] ?? .null,
+      let reference = refs.first(where: { $0["id"] == .string(ref) }),
+      case .string(let municipality) = reference["municipality"] ?? .null,
+      case .string(let when) = reference["when"] ?? .null,
+      let inhabitants = reference["inhabitants"],
+      case .number(let count) = inhabitants["value"] ?? .null, let n = Int(count),
+      case .string(let source) = inhabitants["source"] ?? .null,
+      case .array(let fields) = scale["fields"] ?? .null,
+      case .string(let why) = scale["why"] ?? .null
+    else { return nil }
+    return PresetScale(
+      reference: ref, municipality: municipality, when: when, inhabitants: n, source: source,
+      fields: fields.compactMap { if case .string(let f) = $0 { f } else { nil } }, why: why)
   }
 
   /// Merges a scenario's intervention object over a preset: the scenario's members win; the
@@ -41,7 +66,134 @@ public enum InterventionPresets {
   }
 }
 
+/// The municipality a preset's figures come from, and the fields that scale with the number of
+/// inhabitants: a scenario with N inhabitants gets each such field × N / `inhabitants`.
+public struct PresetScale: Equatable, Sendable {
+  /// The reference's id in `presets.json` (`groningen-2016`).
+  public var reference: String
+  /// The municipality (`Groningen`).
+  public var municipality: String
+  /// When it counted `inhabitants` (`at the end of 2016`).
+  public var when: String
+  /// Its number of inhabitants in the preset's source year.
+  public var inhabitants: Int
+  /// Where that number comes from.
+  public var source: String
+  /// The fields that scale: `intake`, `costs.fixedPerYear`; empty when none does.
+  public var fields: [String]
+  /// Why they scale (or why not), from the preset's source.
+  public var why: String
+}
+
 extension ScenarioReader {
+  /// A preset's figures scaled to the scenario's municipality: each of the preset's scaling
+  /// fields that the scenario does not give itself becomes value × N / N_ref (N the scenario's
+  /// `municipality.inhabitants`, N_ref the reference's; intake to 10 decimals, amounts to the
+  /// cent), its note saying so. Returns the preset to merge and the note for the intervention,
+  /// which says which figures are the reference municipality's; without N nothing is scaled and
+  /// the note says the preset is used at the reference's scale.
+  func scaled(_ preset: JSONValue, id: String, over given: JSONValue) -> (JSONValue, String?) {
+    guard let scale = InterventionPresets.scale(of: id) else { return (preset, nil) }
+    let ref = Money.group(String(scale.inhabitants))
+    let of = "\(scale.municipality)'s figures (\(ref) inhabitants \(scale.when))"
+    guard !scale.fields.isEmpty else {
+      return (preset, "Preset \(id): \(of), not scaled: \(scale.why).")
+    }
+    func label(_ f: String) -> String { f == "costs.fixedPerYear" ? "fixed costs per year" : f }
+    func shown(_ f: String, _ v: Decimal) -> String {
+      let parts = v.rounded(2).plainText.split(separator: ".")
+      guard f != "intake" else { return v.rounded(2).plainText }
+      let cents =
+        parts.count > 1 ? "." + parts[1].padding(toLength: 2, withPad: "0", startingAt: 0) : ""
+      return "EUR " + Money.group(String(parts[0])) + cents
+    }
+    func value(_ v: JSONValue?, _ path: [String]) -> JSONValue? {
+      guard let v else { return nil }
+      guard let first = path.first else { return v }
+      return value(v[first], Array(path.dropFirst()))
+    }
+    let own = scale.fields.filter { value(given, $0.split(separator: ".").map(String.init)) != nil }
+    let scaling = scale.fields.filter { !own.contains($0) }
+    let owned =
+      own.isEmpty ? "" : " The scenario gives \(own.map(label).joined(separator: " and ")) itself."
+    let names = scaling.map(label).joined(separator: " and ")
+    guard let n = inhabitants else {
+      let figures = scaling.compactMap { f in
+        number(value(preset, f.split(separator: ".").map(String.init))).map {
+          "\(label(f)) \(shown(f, $0))"
+        }
+      }
+      return (
+        preset,
+        "Preset \(id): \(of). \(scale.why); municipality.inhabitants is not given, so "
+          + "\(scale.municipality)'s scale is used (\(figures.joined(separator: ", "))): give it "
+          + "to scale \(names).\(owned)"
+      )
+    }
+    let factor = Decimal(n) / Decimal(scale.inhabitants)
+    let ratio = "\(Money.group(String(n))) / \(ref)"
+    guard n != scale.inhabitants else {
+      return (
+        preset,
+        "Preset \(id): \(of). \(scale.why); at this scenario's "
+          + "\(Money.group(String(n))) inhabitants \(names) \(scaling.count == 1 ? "stays" : "stay") as stated (scale 1).\(owned)"
+      )
+    }
+    var out = preset
+    var changes: [String] = []
+    for field in scaling {
+      let path = field.split(separator: ".").map(String.init)
+      guard let v = number(value(preset, path)) else { continue }
+      let places = field == "intake" ? 10 : 2
+      let new = (v * factor).rounded(places)
+      changes.append("\(label(field)) \(shown(field, v)) → \(shown(field, new))")
+      out = replacing(
+        out, at: path, with: new,
+        note: "\(scale.municipality)'s \(shown(field, v)) scaled by \(ratio) inhabitants.")
+    }
+    return (
+      out,
+      "Preset \(id): \(of). \(scale.why), so scaled by \(ratio) inhabitants: "
+        + "\(changes.joined(separator: ", ")); the other figures are \(scale.municipality)'s as "
+        + "stated.\(owned)"
+    )
+  }
+
+  /// The number of a plain or sourced JSON number (`{"value": ...}`).
+  private func number(_ v: JSONValue?) -> Decimal? {
+    switch v {
+    case .number(let t)?: Decimal(string: t, locale: Locale(identifier: "en_US_POSIX"))
+    case .object?: number(v?["value"])
+    default: nil
+    }
+  }
+
+  /// `v` with the number at `path` replaced by `new`, keeping its source and adding `note`.
+  private func replacing(_ v: JSONValue, at path: [String], with new: Decimal, note: String)
+    -> JSONValue
+  {
+    guard case .object(var members) = v else { return v }
+    guard let first = path.first, let i = members.firstIndex(where: { $0.key == first }) else {
+      return v
+    }
+    if path.count > 1 {
+      members[i].value = replacing(
+        members[i].value, at: Array(path.dropFirst()), with: new, note: note)
+      return .object(members)
+    }
+    var sourced: [(key: String, value: JSONValue)] = [("value", .number(new.plainText))]
+    var notes = [note]
+    if case .object(let old) = members[i].value {
+      if let s = old.first(where: { $0.key == "source" }) { sourced.append(s) }
+      if case .string(let n)? = old.first(where: { $0.key == "note" })?.value {
+        notes.insert(n, at: 0)
+      }
+    }
+    sourced.append(("note", .string(notes.joined(separator: " "))))
+    members[i].value = .object(sourced)
+    return .object(members)
+  }
+
   static let interventionKeys = [
     "id", "name", "kind", "preset", "source", "notes", "duration", "costs", "yields",
     "costComponents",
@@ -71,6 +223,7 @@ extension ScenarioReader {
 
   func readIntervention(_ original: JSONReader) -> Intervention? {
     var r = original
+    var presetNote: String?
     if case .object(let members) = original.value,
       let p = members.first(where: { $0.key == "preset" })
     {
@@ -81,8 +234,10 @@ extension ScenarioReader {
       else {
         return nil
       }
+      let (base, note) = scaled(preset.value, id: name, over: original.value)
+      presetNote = note
       r = JSONReader(
-        InterventionPresets.merge(preset: preset.value, over: original.value), path: original.path,
+        InterventionPresets.merge(preset: base, over: original.value), path: original.path,
         log: log)
     }
     guard let o = r.object(keys: Self.interventionKeys) else { return nil }
@@ -122,7 +277,8 @@ extension ScenarioReader {
     default: kind = readScreening(o).map { .screening($0) }
     }
     guard let id, let name, let kind else { return nil }
-    return Intervention(id: id, name: name, kind: kind, source: source, notes: notes)
+    return Intervention(
+      id: id, name: name, kind: kind, source: source, notes: notes + [presetNote].compactMap { $0 })
   }
 
   private var horizonText: String {

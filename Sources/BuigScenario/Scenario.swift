@@ -105,6 +105,8 @@ final class ScenarioReader {
   /// The intervention ids named under a realised year, with their paths, to check against the
   /// package once it is read.
   var realisedInterventionPaths: [(String, JSONPath)] = []
+  /// The municipality's number of inhabitants, once read (presets sized to a city scale by it).
+  var inhabitants: Int?
 
   init(log: IssueLog, builtIn: RuleTable) {
     self.log = log
@@ -141,6 +143,7 @@ final class ScenarioReader {
       inhabitants = m.optional("inhabitants")?.sourcedNumber(trail: trail)?.int(in: 1...20_000_000)
       m.finish()
     }
+    self.inhabitants = inhabitants
     // Rules first: the horizon and the budget are checked against them.
     var rules = builtIn
     var overridden: [Int] = []
@@ -196,7 +199,7 @@ final class ScenarioReader {
       vo.finish()
     }
     var budgetMap: [Int: BudgetBasis] = [:]
-    switch budget {
+    switch budget?.basis {
     case .given(let amounts)?: budgetMap = amounts.mapValues { .given($0) }
     case .share(let shares)?: budgetMap = shares.mapValues { .share($0) }
     case .objective?:
@@ -320,7 +323,8 @@ final class ScenarioReader {
           log.report(reader.path, expected: "a year of the horizon as key", found: "\"\(key)\"")
           continue
         }
-        given[year] = readAttribution(reader, budget: budgetMap[year], rules: rules)
+        given[year] = readAttribution(
+          reader, budget: budgetMap[year], phase: budget?.phase ?? .definitief, rules: rules)
       }
     }
     let flows = readFlows(o.optional("flows"))
@@ -350,11 +354,13 @@ final class ScenarioReader {
       correlationRows: rows,
       repairCorrelation: repair)
     var input = ProjectionInput(
-      years: years, budget: budgetMap, caseload: caseload, netPrice: netPrice, spending: spending,
+      years: years, budget: budgetMap, phase: budget?.phase ?? .definitief, caseload: caseload,
+      netPrice: netPrice, spending: spending,
       priorResults: priors, modelPrice: modelPrice, objectiveVolume: objectiveVolume,
       givenAttribution: given, interventions: interventions, inhabitants: inhabitants,
       realised: realised)
     input.vangnetInputs = vangnetInputs
+    if log.issues.isEmpty { checkProjection(input, budget: budget, rules: rules) }
     return Scenario(
       name: name, title: title ?? name, description: description, source: source,
       municipality: municipality, sha256: sha256, rules: rules, overriddenYears: overridden,
@@ -452,6 +458,67 @@ final class ScenarioReader {
     }
   }
 
+  /// Books the deterministic projection once, so that every problem `buig run` would meet in it
+  /// is reported here, with its JSON path, by `buig validate` as by every other command: a budget
+  /// that the rule table cannot set, a budget of zero in a year with a vangnet rule (the deficit
+  /// is a percentage of it), yields above the year's baseline spending.
+  func checkProjection(_ input: ProjectionInput, budget: BudgetSpec?, rules: RuleTable) {
+    let kind: String =
+      switch budget?.basis {
+      case .given?: "given"
+      case .share?: "share"
+      case .bySize?: "bySize"
+      case .objective?, nil: "objective"
+      }
+    let budgetPath = JSONPath.root.appending("budget").appending(kind)
+    let before = log.issues.count
+    for year in input.years {
+      guard let basis = input.budget[year] else { continue }
+      do {
+        let b = try rules.municipalBudget(year: year, basis: basis, phase: input.phase)
+        if rules.years[year]?.vangnet != nil, b.budget <= .zero {
+          log.report(
+            budgetPath,
+            expected: "a budget above EUR 0 in every year with a vangnet rule (its deficit is a "
+              + "percentage of the budget)",
+            found: "EUR \(b.budget.groupedEuros) in \(year)")
+        }
+      } catch {
+        log.report(
+          JSONPath.root.appending("budget").appending("phase"),
+          expected: "a phase whose macrobudget the rule table holds for every horizon year",
+          found: "\(input.phase.rawValue): \(error.description)")
+      }
+      let baseline =
+        input.spending[year]
+        ?? input.netPrice[year].map {
+          BudgetYear.spending(caseload: input.caseload[year] ?? 0, price: $0)
+        } ?? .zero
+      let yields = input.interventions.reduce(Money.zero) {
+        $0 + ($1.effect(in: year).yield ?? .zero)
+      }
+      if yields > baseline {
+        log.report(
+          JSONPath.root.appending("interventions"),
+          expected: "yields that add up to at most the year's baseline spending "
+            + "(EUR \(baseline.groupedEuros) in \(year))",
+          found: "EUR \(yields.groupedEuros) of yields in \(year)",
+          hint: "spending after the package cannot be negative")
+      }
+    }
+    guard log.issues.count == before else { return }
+    do {
+      _ = try rules.project(input)
+    } catch {
+      var path = JSONPath.root
+      if case .vangnet(.priorResultsCount) = error { path = path.appending("priorResults") }
+      log.report(
+        path,
+        expected: "a scenario whose meerjarenbeeld can be computed",
+        found: error.description)
+    }
+  }
+
   func identifier(_ r: JSONReader) -> String? {
     guard let s = r.string(nonEmpty: true) else { return nil }
     let ok =
@@ -505,12 +572,18 @@ final class ScenarioReader {
     years = Array(f...l)
   }
 
-  enum BudgetSpec {
+  enum BudgetBasisSpec {
     case given([Int: Money])
     case share([Int: Decimal])
     case objective
     /// By size; the path of `budget.bySize` for messages.
     case bySize(JSONPath)
+  }
+
+  /// The budget as read: its basis and the macrobudget phase it refers to.
+  struct BudgetSpec {
+    var basis: BudgetBasisSpec
+    var phase: MacrobudgetPhase
   }
 
   func readBudget(_ o: ObjectReader, rules: RuleTable) -> BudgetSpec? {
@@ -538,7 +611,7 @@ final class ScenarioReader {
       guard let s = series(bo.required("given", "amounts in EUR")!, Self.money, "EUR") else {
         return nil
       }
-      return .given(s.mapValues { Money($0) })
+      return BudgetSpec(basis: .given(s.mapValues { Money($0) }), phase: phase)
     case "share":
       let r = bo.required("share", "a share of the distributed budget (fraction)")!
       guard let s = series(r, Self.fraction, "(fraction)") else { return nil }
@@ -554,17 +627,17 @@ final class ScenarioReader {
           hint: "give the budget as \"given\" amounts, or add the macrobudget in ruleOverrides")
         return nil
       }
-      return .share(s)
+      return BudgetSpec(basis: .share(s), phase: phase)
     case "bySize":
       let r = bo.required("bySize", "true")!
       guard r.bool() == true else {
         if case .bool = r.value { r.report(expected: "true") }
         return nil
       }
-      return .bySize(r.path)
+      return BudgetSpec(basis: .bySize(r.path), phase: phase)
     default:
       _ = bo.required("objective", "true")?.bool()
-      return .objective
+      return BudgetSpec(basis: .objective, phase: phase)
     }
   }
 
@@ -696,7 +769,9 @@ final class ScenarioReader {
     return Dictionary(uniqueKeysWithValues: years.map { ($0, v) })
   }
 
-  func readAttribution(_ r: JSONReader, budget: BudgetBasis?, rules: RuleTable) -> [(
+  func readAttribution(
+    _ r: JSONReader, budget: BudgetBasis?, phase: MacrobudgetPhase, rules: RuleTable
+  ) -> [(
     AttributionCause, AttributionPart, source: String?
   )] {
     guard
@@ -708,7 +783,7 @@ final class ScenarioReader {
     let year = Int(
       r.path.components.last.flatMap { if case .key(let k) = $0 { k } else { nil } } ?? "")
     let amount = budget.flatMap { b in
-      year.flatMap { try? rules.municipalBudget(year: $0, basis: b).budget }
+      year.flatMap { try? rules.municipalBudget(year: $0, basis: b, phase: phase).budget }
     }
     return PartContext(budget: amount, rules: rules, trail: trail).parts(o)
   }

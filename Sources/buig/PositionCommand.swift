@@ -10,7 +10,12 @@ struct PositionCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "position",
     abstract: "Show a budget position: vangnet, net burden and the causes of the deficit.",
-    discussion: "Without FILE, the built-in position (Groningen 2018, seed 003) is shown.")
+    discussion: """
+      Without FILE, the built-in position (Groningen 2018, seed 003) is shown. The file's \
+      format (name, year, budget, spending, priorResults, attribution): \
+      docs/position-format.md, with a JSON Schema in docs/position.schema.json; the built-in \
+      position, Sources/BuigScenario/Resources/groningen-2018-position.json, is an example.
+      """)
 
   @Argument(help: ArgumentHelp("A position file (JSON).", valueName: "FILE"))
   var file: String?

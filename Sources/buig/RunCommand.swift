@@ -257,7 +257,11 @@ struct ValidateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "validate",
     abstract: "Check scenario files: one line per problem on standard error.",
-    discussion: "Exit code 0 when every file is valid, 1 otherwise.")
+    discussion: """
+      Checks everything `buig run` checks before its first path: every field, the \
+      meerjarenbeeld (a budget the rule table can set in every year) and the Monte Carlo set-up. \
+      Exit code 0 when every file is valid, 1 otherwise.
+      """)
 
   @Argument(help: ArgumentHelp("Scenario files (JSON).", valueName: "FILE"))
   var files: [String]
@@ -274,6 +278,17 @@ struct ValidateCommand: ParsableCommand {
     for file in files {
       do {
         let loaded = try loadScenario(file, command: "validate", rules: table)
+        // What `buig run` meets before its first path: the projection (already checked while
+        // reading, with JSON paths) and the Monte Carlo set-up (the correlation matrix, the
+        // flow model's expected durations).
+        let projection = try loaded.projection(command: "validate")
+        do {
+          _ = try MonteCarlo(
+            input: loaded.scenario.input, projection: projection, rules: loaded.scenario.rules,
+            spec: loaded.scenario.stochastic, seed: loaded.scenario.seed)
+        } catch {
+          throw InputFailure(command: "validate", ["\(file): \(error.description)"])
+        }
         emit(
           "\(file): valid (\(loaded.scenario.name), sha256 \(loaded.scenario.sha256.prefix(16)))\n")
       } catch let failure as InputFailure {

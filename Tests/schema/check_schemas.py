@@ -13,7 +13,9 @@ Uses Python's jsonschema (a validator that shares no code with the engine) and c
     shipped scenario (a year, the horizon, the tornado only) is valid against it;
  7. buig compare (with and without paths) and buig reserve outputs are valid against
     docs/compare.schema.json and docs/reserve.schema.json, the compare's expected horizon
-    difference equals two runs' sums to the cent, and the reserve's 95% equals the run's p95.
+    difference equals two runs' sums to the cent, and the reserve's 95% equals the run's p95;
+ 8. docs/position.schema.json is a valid schema, the built-in position and the example of
+    docs/position-format.md are valid against it, and buig position reads the example.
 
 Usage: check_schemas.py BUIG_BINARY. Exits 1 with a line per failure.
 """
@@ -46,6 +48,26 @@ if len(shipped) < 6:
 for path in shipped:
     for e in scenarios.iter_errors(json.load(open(path))):
         failures.append(f"{os.path.basename(path)}: schema says {e.json_path}: {e.message[:200]}")
+
+# The position format: its schema is valid, the built-in position and the example of
+# docs/position-format.md are valid against it, and buig position reads the example.
+position_schema = json.load(open(os.path.join(root, "docs", "position.schema.json")))
+jsonschema.Draft202012Validator.check_schema(position_schema)
+positions = jsonschema.Draft202012Validator(position_schema)
+builtin_position = os.path.join(root, "Sources", "BuigScenario", "Resources", "groningen-2018-position.json")
+position_doc = open(os.path.join(root, "docs", "position-format.md")).read()
+position_example = position_doc.split("```json\n")[1].split("```")[0]
+for label, doc in (("groningen-2018-position.json", json.load(open(builtin_position))),
+                   ("docs/position-format.md example", json.loads(position_example))):
+    for e in positions.iter_errors(doc):
+        failures.append(f"{label}: position schema says {e.json_path}: {e.message[:200]}")
+example_path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"buig-position-example-{os.getpid()}.json")
+with open(example_path, "w") as f:
+    f.write(position_example)
+r = subprocess.run([binary, "position", example_path, "--format", "json"], capture_output=True, text=True)
+os.remove(example_path)
+if r.returncode != 0:
+    failures.append(f"buig position refuses the example of docs/position-format.md: {r.stderr.strip()}")
 
 fixtures = os.path.join(root, "Tests", "BuigCLITests", "Fixtures", "invalid")
 manifest = json.load(open(os.path.join(fixtures, "manifest.json")))
@@ -93,6 +115,19 @@ for path in shipped:
     for y in doc["years"]:
         if flags.get(str(y["year"])) != ("1" if y["realised"] else "0"):
             failures.append(f"{name}: CSV realised flag of {y['year']} = {flags.get(str(y['year']))}, JSON = {y['realised']}")
+    known = {r["year"]: r["value"] for r in rows if r["quantity"] == "vangnetRatesKnown" and r["statistic"] == "flag"}
+    for y in doc["years"]:
+        rule = y.get("vangnetRule") or {}
+        if "ratesKnown" in rule:
+            want = "1" if rule["ratesKnown"] else "0"
+            if known.get(str(y["year"])) != want:
+                failures.append(f"{name}: CSV vangnetRatesKnown of {y['year']} = {known.get(str(y['year']))}, JSON = {want}")
+            if not rule["ratesKnown"] and not any("rate" in c and "not found" in c for c in rule["caveats"]):
+                failures.append(f"{name}: {y['year']} has a rate not known but no caveat says so")
+        elif str(y["year"]) in known:
+            failures.append(f"{name}: CSV vangnetRatesKnown for {y['year']}, a year without a rule")
+    if any(y["year"] == 2025 for y in doc["years"]) and known.get("2025") != "0":
+        failures.append(f"{name}: 2025's CSV does not say the uitgebreid vangnet's rate is unknown")
     for i in doc["interventions"]:
         for y in i["years"]:
             v = by_key.get((str(y["year"]), "yield", i["id"]))

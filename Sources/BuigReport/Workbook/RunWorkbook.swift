@@ -234,15 +234,7 @@ public enum RunWorkbook {
     rows.append((L.package, "", p.packageWorth(rate: discount.rate)))
     for (id, name, w) in rows {
       func money(_ d: Decimal?) -> XLSXCell { d.map(euro) ?? .text(L.pm) }
-      var notes: [String] = []
-      if w.yield == nil {
-        notes.append(RunRender.pmNote)
-      } else if w.roi == nil {
-        notes.append(RunRender.noCostNote)
-      }
-      if w.yield != nil && w.payback == nil {
-        notes.append("the cumulative net after the vangnet stays below zero within the horizon")
-      }
+      let notes = RunRender.worthNotes(w)
       sheet.add([
         .text(id), .text(name), money(w.cost), money(w.yield), money(w.effectAfterVangnet),
         money(w.netAfterVangnet), money(w.npv),
@@ -431,6 +423,19 @@ public enum RunWorkbook {
         ])
       }
       for w in mc.warnings { rows.append([.text("warning"), .text(w)]) }
+    }
+    for y in p.years {
+      for c in y.vangnet?.conditionsAssumed ?? [] {
+        rows.append([
+          .text("vangnet condition assumed"), .text("\(y.year): \(RunRender.assumed(c))"),
+        ])
+      }
+    }
+    for c in RunRender.vangnetCaveats(p) { rows.append([.text("vangnet caveat"), .text(c)]) }
+    for io in p.interventions {
+      for n in io.intervention.notes {
+        rows.append([.text("intervention note"), .text("\(io.intervention.id): \(n)")])
+      }
     }
     for n in s.notes { rows.append([.text("note"), .text(n)]) }
     return XLSXSheet(name: L.Sheet.metadata, rows: [header(L.metadata)] + rows)
