@@ -26,10 +26,13 @@ extension RuleTable {
     guard
       let o = r.object(keys: [
         "$schema", "ruleTableVersion", "title", "units", "confidenceScale", "discountRate",
-        "missing", "years", "budgetBasisBySize",
+        "missing", "years", "budgetBasisBySize", "engine",
       ])
     else { return nil }
     defer { o.finish() }
+    // The engine that printed the table (`buig rules --format json`): informational, so that
+    // such a file can be given back with --rules.
+    _ = o.optional("engine")
     if let v = o.optional("ruleTableVersion")?.int(in: 1...1) { _ = v }
     let title = o.optional("title")?.string() ?? "Rule overrides"
     let units = o.optional("units")?.string() ?? ""

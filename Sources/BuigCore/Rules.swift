@@ -526,10 +526,12 @@ public struct RuleTable: Equatable, Sendable {
       if let n = o.nationalOutcome { base.nationalOutcome = n }
       if let h = o.holdback { base.holdback = h }
       if let v = o.vangnet { base.vangnet = v }
-      base.notes += o.notes
+      base.notes += o.notes.filter { !base.notes.contains($0) }
       out.years[year] = base
+      // A section given fills what was missing, unless the overrides themselves still list
+      // that part as missing (a partial macrobudget, say).
       out.missing.removeAll { m in
-        m.year == year
+        m.year == year && !overrides.missing.contains(m)
           && ((m.part == "vangnet" && o.vangnet != nil)
             || (m.part == "reservation" && o.reservation != nil)
             || (m.part == "macrobudget" && o.macrobudget != nil))

@@ -9,23 +9,108 @@ public enum RulesReport {
   /// written out.
   public static func json(_ table: RuleTable, year: Int? = nil) -> JSONValue {
     let years = table.sortedYears.filter { year == nil || $0 == year }
-    return .object([
-      ("ruleTableVersion", .int(1)),
-      ("title", .string(table.title)),
-      ("units", .string(table.units)),
-      ("confidenceScale", .string(table.confidenceScale)),
-      (
-        "missing",
-        .array(
-          table.missing.filter { year == nil || $0.year == year }.map { m in
-            .object([
-              ("year", .int(m.year)), ("part", .string(m.part)), ("reason", .string(m.reason)),
-            ])
-          })
-      ),
-      ("years", .array(years.compactMap { table.years[$0] }.map(yearJSON))),
-      ("engine", .object([("version", .string(BuigVersion.current))])),
-    ])
+    let discount: [(key: String, value: JSONValue)] =
+      table.discountRate.map { [("discountRate", discountJSON($0))] } ?? []
+    return .object(
+      [
+        ("ruleTableVersion", .int(1)),
+        ("title", .string(table.title)),
+        ("units", .string(table.units)),
+        ("confidenceScale", .string(table.confidenceScale)),
+      ] + discount + [
+        (
+          "missing",
+          .array(
+            table.missing.filter { year == nil || $0.year == year }.map { m in
+              .object([
+                ("year", .int(m.year)), ("part", .string(m.part)), ("reason", .string(m.reason)),
+              ])
+            })
+        ),
+        (
+          "budgetBasisBySize",
+          .array(
+            table.sizeBasisPeriods.filter { p in year.map { p.covers($0) } ?? true }.map(periodJSON)
+          )
+        ),
+        ("years", .array(years.compactMap { table.years[$0] }.map(yearJSON))),
+        ("engine", .object([("version", .string(BuigVersion.current))])),
+      ])
+  }
+
+  /// The discount rate in the shape of the rule file.
+  private static func discountJSON(_ d: DiscountRate) -> JSONValue {
+    var m: [(key: String, value: JSONValue)] = [("percent", Format.json(d.rate * 100))]
+    if let v = d.validFrom { m.append(("validFrom", .int(v))) }
+    m.append(("source", .string(d.source)))
+    if let n = d.note { m.append(("note", .string(n))) }
+    return .object(m)
+  }
+
+  /// A period of the budget bases by size, in the shape of the rule file.
+  private static func periodJSON(_ p: SizeBasisPeriod) -> JSONValue {
+    var m: [(key: String, value: JSONValue)] = [("fromYear", .int(p.fromYear))]
+    if let t = p.toYear { m.append(("toYear", .int(t))) }
+    m += [
+      ("historicUpToInhabitants", .int(p.historicUpTo)),
+      ("objectiveFromInhabitants", .int(p.objectiveFrom)),
+    ]
+    if !p.phaseIn.isEmpty {
+      m.append(
+        (
+          "phaseIn",
+          .array(
+            p.phaseIn.keys.sorted().map { y in
+              .object([
+                ("year", .int(y)),
+                ("historicPercent", Format.json(p.phaseIn[y]!.historicWeight * 100)),
+                ("basisPercent", Format.json(p.phaseIn[y]!.basisWeight * 100)),
+              ])
+            })
+        ))
+    }
+    m += [("source", .string(p.source)), ("confidence", .string(p.confidence.rawValue))]
+    if let c = p.cap {
+      var cm: [(key: String, value: JSONValue)] = [
+        ("lowerPercent", Format.json(c.lower * 100)), ("upperPercent", Format.json(c.upper * 100)),
+        ("maximumPercent", Format.json(c.maximum * 100)), ("applied", .bool(c.applied)),
+        ("source", .string(c.source)),
+      ]
+      if let n = c.note { cm.append(("note", .string(n))) }
+      m.append(("herverdeeleffectCap", .object(cm)))
+    }
+    if !p.notes.isEmpty { m.append(("notes", .array(p.notes.map { .string($0) }))) }
+    return .object(m)
+  }
+
+  /// A period of the budget bases by size as table lines.
+  private static func periodLines(_ p: SizeBasisPeriod) -> [String] {
+    let years = "\(p.fromYear)" + (p.toYear.map { "-\($0)" } ?? " onwards")
+    var out = [
+      Format.wrap(
+        "budget basis by size \(years): historic up to \(Money.group(String(p.historicUpTo))) "
+          + "inhabitants, mixed (G = m × O + (1 − m) × BL) in between, objective from "
+          + "\(Money.group(String(p.objectiveFrom))) [\(p.confidence.rawValue)]",
+        indent: "      ", firstIndent: "  ")
+    ]
+    for y in p.phaseIn.keys.sorted() {
+      let w = p.phaseIn[y]!
+      out.append(
+        "    transition \(y): B = \(w.historicWeight.plainText) × BL + \(w.basisWeight.plainText) × G"
+      )
+    }
+    if let c = p.cap {
+      out.append(
+        Format.wrap(
+          "herverdeeleffect cap \(Percent.text(c.lower))-\(Percent.text(c.maximum))"
+            + (c.applied ? "" : " (not applied)") + (c.note.map { ": \($0)" } ?? ""),
+          indent: "        ", firstIndent: "    "))
+    }
+    out.append(Format.wrap("source: " + p.source, indent: "        ", firstIndent: "    "))
+    for n in p.notes {
+      out.append(Format.wrap("note: " + n, indent: "        ", firstIndent: "    "))
+    }
+    return out
   }
 
   private static func millions(_ m: Money) -> JSONValue {
@@ -263,6 +348,11 @@ public enum RulesReport {
       for n in y.notes {
         out.append(Format.wrap("note: " + n, indent: "      ", firstIndent: "  "))
       }
+    }
+    let periods = table.sizeBasisPeriods.filter { p in year.map { p.covers($0) } ?? true }
+    if !periods.isEmpty {
+      out.append("")
+      for p in periods { out += periodLines(p) }
     }
     let missing = table.missing.filter { year == nil || $0.year == year }
     if !missing.isEmpty {

@@ -162,6 +162,23 @@ struct LawCLITests {
     #expect((d["source"] as? String)?.contains("87619") == true)
   }
 
+  /// `buig rules --format json` prints a file `--rules` takes back, and the table it gives is
+  /// the same to the byte (the budget bases by size and the discount rate included).
+  @Test func theRulesJSONRoundTripsThroughRules() throws {
+    let first = try buig(["rules", "--format", "json"])
+    #expect(first.status == 0)
+    let j = try first.json()
+    #expect((j["budgetBasisBySize"] as? [Any])?.count == 2)
+    #expect(j["discountRate"] != nil)
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "buig-rules-\(UUID().uuidString).json")
+    defer { try? FileManager.default.removeItem(at: file) }
+    try Data(first.stdout.utf8).write(to: file)
+    let second = try buig(["rules", "--format", "json", "--rules", file.path])
+    #expect(second.status == 0, "\(second.stderr)")
+    #expect(second.stdout == first.stdout)
+  }
+
   @Test func aScenarioInTheMAUYearsNeedsItsInhabitantsAndPriorBudgets() throws {
     let original = try String(
       contentsOf: packageRoot.appendingPathComponent("scenarios/groningen-2012-mau.json"),
