@@ -98,41 +98,17 @@ struct VangnetCommand: ParsableCommand {
     case .success(let m): spendingAmount = m
     case .failure(let i): issues.append(i)
     }
-    var priors: [Money]?
-    if let priorResults {
-      var list: [Money] = []
-      for (i, item) in priorResults.split(separator: ",", omittingEmptySubsequences: false)
-        .enumerated()
-      {
-        switch parseAmount(
-          String(item), option: "--prior-results (item \(i + 1))", allowNegative: true)
-        {
-        case .success(let m): list.append(m)
-        case .failure(let e): issues.append(e)
-        }
-      }
-      priors = list
+    let priors = priorResults.map {
+      parseAmounts($0, option: "--prior-results", allowNegative: true, issues: &issues)
     }
-    var budgets: [Money]?
-    if let priorBudgets {
-      var list: [Money] = []
-      for (i, item) in priorBudgets.split(separator: ",", omittingEmptySubsequences: false)
-        .enumerated()
-      {
-        switch parseAmount(
-          String(item), option: "--prior-budgets (item \(i + 1))", allowNegative: false)
-        {
-        case .success(let m): list.append(m)
-        case .failure(let e): issues.append(e)
-        }
-      }
-      budgets = list
-      if priorResults == nil {
-        issues.append(
-          InputIssue(
-            path: "--prior-budgets", expected: "to come with --prior-results (the same years)",
-            found: "no --prior-results"))
-      }
+    let budgets = priorBudgets.map {
+      parseAmounts($0, option: "--prior-budgets", allowNegative: false, issues: &issues)
+    }
+    if priorBudgets != nil && priorResults == nil {
+      issues.append(
+        InputIssue(
+          path: "--prior-budgets", expected: "to come with --prior-results (the same years)",
+          found: "no --prior-results"))
     }
     var context = VangnetContext(inhabitants: inhabitants)
     if let n = inhabitants, n < 1 {
@@ -230,4 +206,21 @@ struct RulesCommand: ParsableCommand {
     case .table: emit(RulesReport.table(table, year: year))
     }
   }
+}
+
+/// A comma-separated list of amounts in euros (an option's value), each item checked by
+/// `parseAmount`; problems go to `issues` with the item's place (`--prior-results (item 2)`).
+func parseAmounts(
+  _ text: String, option: String, allowNegative: Bool, issues: inout [InputIssue]
+) -> [Money] {
+  var list: [Money] = []
+  for (i, item) in text.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
+    switch parseAmount(
+      String(item), option: "\(option) (item \(i + 1))", allowNegative: allowNegative)
+    {
+    case .success(let m): list.append(m)
+    case .failure(let e): issues.append(e)
+    }
+  }
+  return list
 }
