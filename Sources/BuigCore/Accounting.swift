@@ -83,6 +83,10 @@ public struct YearAccounting<T: RuleScalar>: Sendable {
   @usableFromInline let before: [T?]
   /// Budgets of the same years, `nil` when not given.
   @usableFromInline let beforeBudgets: [T?]
+  /// Per year of the horizon: whether its rule judges prior budgets, and whether it has an
+  /// MAU (read per path without copying the schedule).
+  @usableFromInline let needsBudgets: [Bool]
+  @usableFromInline let hasMAU: [Bool]
 
   /// The accounting of a horizon with its years' schedules and the results (and budgets) given
   /// for years before it.
@@ -98,6 +102,8 @@ public struct YearAccounting<T: RuleScalar>: Sendable {
     let first = years.first ?? 0
     before = ((first - l)..<first).map { priorResults[$0] }
     beforeBudgets = ((first - l)..<first).map { priorBudgets[$0] }
+    needsBudgets = schedules.map { $0?.needsPriorBudgets ?? false }
+    hasMAU = schedules.map { $0?.mauIndex != nil }
   }
 
   /// The accounting of a horizon under a rule table, with the municipality's `context` (size,
@@ -146,7 +152,7 @@ public struct YearAccounting<T: RuleScalar>: Sendable {
     guard needed > 0 else { return nil }
     let end = lookback + k
     var i = end - needed
-    let budgets = schedules[k]?.needsPriorBudgets ?? false
+    let budgets = needsBudgets[k]
     while i < lookback {
       if before[i] == nil || (budgets && beforeBudgets[i] == nil) { return nil }
       i += 1
@@ -216,7 +222,7 @@ public struct YearAccounting<T: RuleScalar>: Sendable {
       let pw = priors(k, n, ledger.with)
       let p0 = priors(k, n, ledger.without)
       let pb = priors(k, n, ledger.budgets)
-      if schedules[k]?.mauIndex != nil {
+      if hasMAU[k] {
         covered.with =
           schedules[k]?.mauCovers(
             year: year, until: &ledger.mauUntil.with, priors: pw, priorBudgets: pb) ?? false
