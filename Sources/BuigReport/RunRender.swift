@@ -566,6 +566,34 @@ public enum RunRender {
       out.append("Vangnet conditions assumed met (not checked):")
       for a in assumed { out.append(Format.wrap(a, indent: "    ", firstIndent: "  - ")) }
     }
+    let judged = p.years.filter {
+      $0.vangnet?.mau != nil || ($0.vangnet?.unlawfulSpending ?? .zero) != .zero
+    }
+    if !judged.isEmpty {
+      out.append("")
+      out.append("Vangnet by year (IAU and MAU, unlawful spending):")
+      for y in judged {
+        guard let v = y.vangnet else { continue }
+        if let m = v.mau {
+          var text =
+            "MAU " + (m.covered ? "covers the year: " : "does not cover the year: ") + m.basis
+          if m.covered {
+            text +=
+              "; own contribution \(Percent.text(m.ownRisk))"
+              + (m.ownRiskAssumed ? " (assumed: the lowest)" : "") + "; compensation "
+              + m.range.map { "\($0.compensation.groupedEuros) at \(Percent.text($0.ownRisk))" }
+              .joined(separator: ", ")
+          }
+          out.append(Format.wrap(text, indent: "    ", firstIndent: "  \(y.year): "))
+        }
+        if let u = v.unlawfulSpending, u != .zero {
+          out.append(
+            Format.wrap(
+              "unlawful spending of \(u.groupedEuros) deducted from the costs before the deficit is judged",
+              indent: "    ", firstIndent: "  \(y.year): "))
+        }
+      }
+    }
     let caveats = vangnetCaveats(p)
     if !caveats.isEmpty {
       out.append("")

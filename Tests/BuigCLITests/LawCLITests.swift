@@ -162,6 +162,18 @@ struct LawCLITests {
     #expect((d["source"] as? String)?.contains("87619") == true)
   }
 
+  /// Seed 002's scenario: the run's table shows, per year, how the MAU was judged and what
+  /// each own contribution gives (8.3M deficit on 110M: 8.3M − o · 110M).
+  @Test func groningen2012ShowsTheMAUAndItsRangeInTheTable() throws {
+    let path = packageRoot.appendingPathComponent("scenarios/groningen-2012-mau.json").path
+    let r = try buig(["run", path, "--paths", "0"])
+    #expect(r.status == 0)
+    let words = r.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    #expect(words.contains("2012: MAU covers the year: covered by an MAU granted before"))
+    #expect(words.contains("2013: MAU does not cover the year"))
+    #expect(words.contains("5,550,000 at 2.5%, 2,800,000 at 5%, 50,000 at 7.5%"))
+  }
+
   /// `buig rules --format json` prints a file `--rules` takes back, and the table it gives is
   /// the same to the byte (the budget bases by size and the discount rate included).
   @Test func theRulesJSONRoundTripsThroughRules() throws {
