@@ -188,3 +188,48 @@ struct IAUMAUTests {
     #expect(c == [0, 2_500_000, 3_500_000])
   }
 }
+
+/// The 2016 entry on EUR 30 per inhabitant and the 2025 uitgebreid vangnet's conditions, at,
+/// just below and just above their thresholds, by hand.
+@Suite("2016 per-inhabitant entry and 2025 uitgebreid vangnet")
+struct OtherEntryTests {
+  let table = try! RuleTable.builtIn()
+  let b = Decimal(100_000_000)
+  let cent = Decimal(string: "0.01")!
+
+  /// "Meer dan EUR 30 per inwoner": 4% of 100M is 4M, and 4M / 30 = 133,333.33 inhabitants.
+  @Test func the2016RouteOpensAboveThirtyEurosPerInhabitant() throws {
+    func named(deficit: Decimal, inhabitants: Int) throws -> Bool {
+      let a = try table.vangnet(
+        VangnetQuestion(
+          year: 2016, budget: Money(b), spending: Money(b + deficit),
+          context: VangnetContext(inhabitants: inhabitants)))
+      #expect(a.compensation == .zero)  // below 5%: the bands pay nothing on either route
+      return a.caveats.contains { $0.contains("so it enters the 2016 vangnet on that criterion") }
+    }
+    // 30 × 100,000 = 3,000,000: exactly at it is not more than it.
+    #expect(try !named(deficit: 3_000_000, inhabitants: 100_000))
+    #expect(try named(deficit: 3_000_000 + cent, inhabitants: 100_000))
+    #expect(try !named(deficit: 3_000_000 - cent, inhabitants: 100_000))
+  }
+
+  /// "> 5,0%" in 2025 and "minstens 5,0%" in at least two of 2022-2024.
+  @Test func theUitgebreidVangnetIsJudgedAtItsThresholds() throws {
+    func verdict(deficit: Decimal, priors: [Decimal]) throws -> String {
+      let a = try table.vangnet(
+        VangnetQuestion(
+          year: 2025, budget: Money(b), spending: Money(b + deficit),
+          priorResults: priors.map { Money(-$0) }, priorBudgets: priors.map { _ in Money(b) }))
+      return try #require(a.caveats.first { $0.contains("uitgebreid vangnet") })
+    }
+    let five = Decimal(string: "0.05")! * b
+    let six = Decimal(string: "0.06")! * b
+    #expect(try verdict(deficit: six, priors: [five, five, 0]).contains(") applies"))
+    #expect(try verdict(deficit: six, priors: [five - cent, five, 0]).contains("does not hold"))
+    #expect(try verdict(deficit: six, priors: [0, five, five + cent]).contains(") applies"))
+    // The year itself must be above 5%.
+    #expect(
+      try verdict(deficit: five, priors: [five, five, five]).contains("does not exceed its entry"))
+    #expect(try verdict(deficit: five + cent, priors: [five, five, five]).contains(") applies"))
+  }
+}
