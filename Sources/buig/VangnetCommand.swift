@@ -135,24 +135,31 @@ struct VangnetCommand: ParsableCommand {
       case .failure(let e): issues.append(e)
       }
     }
+    let mauYears = RuleTable.rangesText(
+      table.vangnetYears.filter { y in
+        table.years[y]!.vangnet!.regimes.contains { $0.mau != nil }
+      })
+    let unlawfulYears = RuleTable.rangesText(
+      table.vangnetYears.filter { table.years[$0]!.vangnet!.deductsUnlawfulSpending != nil })
     if let rule = table.years[year]?.vangnet {
       if mauGranted && !rule.regimes.contains(where: { $0.mau != nil }) {
         issues.append(
           InputIssue(
-            path: "--mau-granted", expected: "a year whose rule has an MAU (2012-2014)",
+            path: "--mau-granted", expected: "a year whose rule has an MAU (\(mauYears))",
             found: "\(year)"))
       }
       if mauOwnRisk != nil && !rule.regimes.contains(where: { $0.mau != nil }) {
         issues.append(
           InputIssue(
-            path: "--mau-own-risk", expected: "a year whose rule has an MAU (2012-2014)",
+            path: "--mau-own-risk", expected: "a year whose rule has an MAU (\(mauYears))",
             found: "\(year)"))
       }
       if unlawfulSpending != nil && rule.deductsUnlawfulSpending == nil {
         issues.append(
           InputIssue(
             path: "--unlawful-spending",
-            expected: "a year whose rule deducts unlawful spending (2019-2024)", found: "\(year)"))
+            expected: "a year whose rule deducts unlawful spending (\(unlawfulYears))",
+            found: "\(year)"))
       }
     }
     if issues.isEmpty && budgetAmount == .zero {
