@@ -80,10 +80,10 @@ browser-test: browser-deps
 	python3 Tests/browser/check_report.py $(BROWSER_OUT)/report-en/report.html $(BROWSER_OUT)/report-en
 
 lint:
-	swift format lint --strict -r Sources Tests Package.swift
+	swift format lint --strict -r Sources Tests Fuzz Package.swift
 
 format:
-	swift format -i -r Sources Tests Package.swift
+	swift format -i -r Sources Tests Fuzz Package.swift
 
 # Benchmarks (Benchmarks/README.md): a nested package, so the root package never depends on it.
 #   make bench         the full suite in interleaved rounds; writes Benchmarks/results/latest.json
@@ -92,6 +92,13 @@ format:
 BENCH_PYDEPS = (python3 -c 'import numpy' 2>/dev/null || python3 -m pip install --quiet numpy) && \
   (python3 -c 'import threadpoolctl' 2>/dev/null || python3 -m pip install --quiet threadpoolctl || \
   echo "threadpoolctl not installed: NumPy's BLAS kernel will not be logged")
+
+# libFuzzer over the JSON reader, the scenario decoder, the rule-file reader and --set
+# (scripts/fuzz.sh; Fuzz/Fuzz.swift): FUZZ_SECONDS per target (default 30), or FUZZ_RUNS
+# executions each. Crashes land in .build-fuzz/artifacts/ and fail the target.
+.PHONY: fuzz
+fuzz: deps
+	scripts/fuzz.sh
 
 .PHONY: bench bench-smoke
 bench: build

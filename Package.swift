@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -76,3 +77,11 @@ let package = Package(
       name: "BuigCheckTests", dependencies: ["BuigCheck", "BuigCore", "BuigEngine", "BuigScenario"]),
   ]
 )
+
+// The fuzz targets (make fuzz): built only with BUIG_FUZZ=1 and -sanitize=fuzzer, since
+// libFuzzer supplies their main.
+if ProcessInfo.processInfo.environment["BUIG_FUZZ"] == "1" {
+  package.targets.append(
+    .executableTarget(
+      name: "buig-fuzz", dependencies: ["BuigCore", "BuigJSON", "BuigScenario"], path: "Fuzz"))
+}
