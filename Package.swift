@@ -63,7 +63,9 @@ let package = Package(
       ]
     ),
     .testTarget(name: "BuigJSONTests", dependencies: ["BuigJSON"]),
-    .testTarget(name: "BuigCoreTests", dependencies: ["BuigCore", "BuigJSON", "BuigScenario"]),
+    .testTarget(
+      name: "BuigCoreTests", dependencies: ["BuigCore", "BuigJSON", "BuigScenario"],
+      exclude: ["Fixtures"]),
     // Fixtures are read by path from the source tree, not bundled.
     .testTarget(
       name: "BuigEngineTests", dependencies: ["BuigEngine", "BuigCore", "BuigScenario"],
