@@ -115,7 +115,7 @@ struct SensitivityCommand: ParsableCommand {
       throw InputFailure(
         command: "sensitivity", ["\(loaded.origin): \(SensitivityError.noInputs.description)"])
     }
-    let notes = warnings(of: mc)
+    let notes = warnings(of: mc, scenario)
     for w in notes {
       FileHandle.standardError.write(Data("buig sensitivity: warning: \(w)\n".utf8))
     }
