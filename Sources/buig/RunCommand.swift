@@ -187,8 +187,9 @@ struct RunCommand: ParsableCommand {
     if let precision, !(precision > 0) {
       throw ValidationError("--precision must be a positive amount in euros")
     }
-    if precision == nil, let option = maxPaths.map({ _ in "--max-paths" })
-      ?? precisionQuantity.map({ _ in "--precision-quantity" })
+    if precision == nil,
+      let option = maxPaths.map({ _ in "--max-paths" })
+        ?? precisionQuantity.map({ _ in "--precision-quantity" })
     {
       throw ValidationError("\(option) steers --precision; found no --precision")
     }
