@@ -156,8 +156,11 @@ extension UncertaintyTarget {
 
   /// Whether the value is a share, meaningful in [0, 1] only.
   public var isRate: Bool {
-    if case .intervention(_, let f) = self { [.successRate, .retention, .deadweight].contains(f) }
-    else { false }
+    if case .intervention(_, let f) = self {
+      [.successRate, .retention, .deadweight].contains(f)
+    } else {
+      false
+    }
   }
 }
 
@@ -194,7 +197,7 @@ extension MonteCarloSpec {
     var out: [String] = []
     func number(_ v: Double) -> String {
       let a = abs(v)
-      if a >= 100 { return String(format: "%.0f", v) }
+      if a >= 100 && a < 1e15 { return Money.group(String(Int(v.rounded()))) }
       if a >= 1 { return String(format: "%.2f", v) }
       return String(format: "%.4g", v)
     }
@@ -227,7 +230,7 @@ extension MonteCarloSpec {
           ? "a multiplier of the stated amounts (1 = as stated)"
           : "the value itself, not a multiplier"
         out.append(
-          "uncertainty \(name): the distribution's mean is \(number(mean)) but the point value is \(number(point)); the distribution gives \(kind), so the run's values move by a factor of about \(number(mean / point))"
+          "uncertainty \(name): the distribution's mean is \(number(mean)) but the point value is \(number(point)); the distribution gives \(kind), so its draws are about \(number(mean / point)) times the point value"
         )
         continue
       }
