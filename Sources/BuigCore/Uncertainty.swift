@@ -1,3 +1,5 @@
+import Foundation
+
 /// What an uncertain input changes.
 public enum UncertaintyTarget: Equatable, Hashable, Sendable, CustomStringConvertible {
   /// A multiplier on all exits to work (1 = as the flow model says).
@@ -132,6 +134,114 @@ extension MonteCarloSpec {
       if out.correlationTargets.count < 2 {
         out.correlationTargets = []
         out.correlationRows = []
+      }
+    }
+    return out
+  }
+}
+
+extension UncertaintyTarget {
+  /// Whether the distribution multiplies the stated value (1 = as the scenario states it):
+  /// `workExitRate`, `inflow`, `ladderProgression`, `netPrice` and an intervention's `yield`.
+  /// The others are the value itself: `successRate`, `retention`, `deadweight` (fractions),
+  /// `savingPerSuccess` (EUR per year), and `macrobudgetGrowth` (a fraction a year added to the
+  /// economy's expected growth).
+  public var isMultiplier: Bool {
+    switch self {
+    case .workExitRate, .inflow, .ladderProgression, .netPrice: true
+    case .macrobudgetGrowth: false
+    case .intervention(_, let f): f == .yield
+    }
+  }
+
+  /// Whether the value is a share, meaningful in [0, 1] only.
+  public var isRate: Bool {
+    if case .intervention(_, let f) = self {
+      [.successRate, .retention, .deadweight].contains(f)
+    } else {
+      false
+    }
+  }
+}
+
+extension Distribution {
+  /// The probability of a value below `x`, F(x), found from the quantile function by bisection
+  /// on the probability (60 halvings, to 1e-18).
+  public func probability(below x: Double) -> Double {
+    var lo = 0.0
+    var hi = 1.0
+    for _ in 0..<60 {
+      let mid = (lo + hi) / 2
+      if quantile(mid) < x { lo = mid } else { hi = mid }
+    }
+    return (lo + hi) / 2
+  }
+}
+
+extension MonteCarloSpec {
+  /// How far (a factor) a distribution's mean may lie from the value it is meant to be near
+  /// before `implausibleUncertainty(_:)` warns: a mean of a tenth or ten times the point value.
+  public static let plausibleFactor = 10.0
+
+  /// Warnings for uncertain inputs whose distribution does not fit their target, each naming
+  /// the target, its point value and the distribution's mean:
+  /// - a value target (`successRate`, `retention`, `deadweight`, `savingPerSuccess`) whose mean
+  ///   lies more than `plausibleFactor` from the stated point value (a lognormal around 1 on a
+  ///   saving of EUR 7,000 makes the yield about 0);
+  /// - a multiplier target (`isMultiplier`, point value 1) whose mean lies outside
+  ///   [1/`plausibleFactor`, `plausibleFactor`] (an amount given where a multiplier belongs);
+  /// - a rate with more than half its probability outside [0, 1], where draws are clamped;
+  /// - `macrobudgetGrowth` with a mean of more than 0.5 a year in size (a multiplier around 1
+  ///   given for a growth).
+  public func implausibleUncertainty(_ input: ProjectionInput) -> [String] {
+    var out: [String] = []
+    func number(_ v: Double) -> String {
+      let a = abs(v)
+      if a >= 100 && a < 1e15 { return Money.group(String(Int(v.rounded()))) }
+      if a >= 1 { return String(format: "%.2f", v) }
+      return String(format: "%.4g", v)
+    }
+    for u in uncertain {
+      let mean = u.distribution.mean
+      let name = u.target.description
+      let point: Double?
+      switch u.target {
+      case .intervention(let id, let field) where field != .yield:
+        let item = input.interventions.first { $0.id == id }
+        point = item.flatMap { i in
+          SwitchingParameter(rawValue: field.rawValue).flatMap { i.current($0) }
+        }.map { NSDecimalNumber(decimal: $0).doubleValue }
+      case .macrobudgetGrowth: point = nil
+      default: point = 1
+      }
+      if u.target == .macrobudgetGrowth {
+        if abs(mean) > 0.5 {
+          out.append(
+            "uncertainty \(name): the distribution's mean is \(number(mean)), a growth of \(number(mean * 100))% a year; it is added to the economy's expected growth (a fraction, 0 = as expected), not a multiplier"
+          )
+        }
+        continue
+      }
+      if let point, point > 0, mean.isFinite,
+        mean < point / Self.plausibleFactor || mean > point * Self.plausibleFactor
+      {
+        let kind =
+          u.target.isMultiplier
+          ? "a multiplier of the stated amounts (1 = as stated)"
+          : "the value itself, not a multiplier"
+        out.append(
+          "uncertainty \(name): the distribution's mean is \(number(mean)) but the point value is \(number(point)); the distribution gives \(kind), so its draws are about \(number(mean / point)) times the point value"
+        )
+        continue
+      }
+      if u.target.isRate {
+        let outside =
+          u.distribution.probability(below: 0) + (1 - u.distribution.probability(below: 1))
+        if outside > 0.5 {
+          out.append(
+            "uncertainty \(name): \(number(outside * 100))% of the distribution lies outside [0, 1], where draws are clamped (point value \(number(point ?? .nan)), the distribution's mean \(number(mean)))"
+          )
+        }
       }
     }
     return out

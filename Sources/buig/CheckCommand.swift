@@ -55,6 +55,10 @@ struct CheckCommand: ParsableCommand {
 
   func validate() throws {
     if let paths, paths < 0 { throw ValidationError("--paths must be 0 or more") }
+    if update && junit != nil {
+      throw ValidationError(
+        "--junit reports a check; found --update, which writes goldens and checks nothing")
+    }
     if absoluteTolerance < 0 || seTolerance < 0 {
       throw ValidationError("tolerances cannot be negative")
     }
@@ -71,6 +75,7 @@ struct CheckCommand: ParsableCommand {
   }
 
   func check() throws {
+    if let junit { try checkWritable(junit, command: "check") }
     let table = try rules.table(command: "check")
     var isDir: ObjCBool = false
     guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue

@@ -64,6 +64,14 @@ struct CompareCommand: ParsableCommand {
         "--paths: expected 0 (expected values only) or at least 2 to compare distributions, found 1"
       )
     }
+    if paths > 0 {
+      // Both packages' paths are held at once.
+      try checkMemory(
+        paths: paths,
+        series: SeriesLayout(a.scenario.input).count + SeriesLayout(b.scenario.input).count,
+        source: monteCarlo.paths == nil ? .scenario(a.origin) : .option("--paths"),
+        limit: monteCarlo.memory, canShard: false, command: "compare")
+    }
     let ea = try engine(a)
     let eb = try engine(b)
     let options = monteCarlo.options(paths: paths)

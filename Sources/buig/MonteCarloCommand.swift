@@ -33,6 +33,8 @@ struct MonteCarloArguments: ParsableArguments {
   @Flag(help: "No progress bar.")
   var quiet = false
 
+  @OptionGroup var memory: MemoryLimitOption
+
   func validate() throws {
     if let paths, paths < 0 { throw ValidationError("--paths must be 0 or more") }
     if let batchSize, batchSize < 1 || batchSize % MonteCarlo.tile != 0 {
@@ -46,7 +48,7 @@ struct MonteCarloArguments: ParsableArguments {
     guard n == 0 else { return }
     let given = [
       ("--threads", threadsOption.threads != nil), ("--batch-size", batchSize != nil),
-      ("--kernel", kernel != nil),
+      ("--kernel", kernel != nil), ("--memory-limit", memory.memoryLimit != nil),
     ].filter(\.1).map(\.0)
     if !given.isEmpty {
       var failure = InputFailure(
@@ -202,16 +204,44 @@ func makeEngine(_ s: Scenario, projection: Projection, seed: UInt64, command: St
 }
 
 /// Runs paths with a progress bar on standard error, or fails with a message for people;
-/// with `precision`, until the standard error is below its target.
+/// with `precision`, until the standard error is below its target, saying on standard error
+/// (unless `quiet`) after the first round how many paths it projects to need, and at the end
+/// when `--max-paths` stopped it short of its target.
 func runPaths(
   _ mc: MonteCarlo, _ options: MonteCarloOptions, precision: MonteCarlo.Precision? = nil,
   quiet: Bool, command: String
 ) throws -> PathValues {
-  let bar = ProgressBar(total: options.paths, quiet: quiet)
+  let bar = ProgressBar(total: precision?.maxPaths ?? options.paths, quiet: quiet)
   defer { bar.finish() }
   do throws(MonteCarloError) {
     if let precision {
-      return try mc.run(until: precision, options: options, progress: { bar.update($0) })
+      func say(_ text: String) {
+        guard !quiet else { return }
+        bar.finish()
+        FileHandle.standardError.write(Data("buig \(command): --precision: \(text)\n".utf8))
+      }
+      let euros = { (v: Double) in Money.group(String(Int(v.rounded()))) }
+      var last = (paths: 0, se: 0.0)
+      let values = try mc.run(
+        until: precision, options: options, progress: { bar.update($0) },
+        round: { paths, se in
+          if last.paths == 0 && se >= precision.target {
+            let need = MonteCarlo.Precision.projectedPaths(
+              paths: paths, se: se, target: precision.target, round: precision.round)
+            say(
+              "after \(Money.group(String(paths))) paths the largest standard error of \(precision.quantity) is EUR \(euros(se)); EUR \(euros(precision.target)) projects to about \(Money.group(String(need))) paths"
+                + (need > precision.maxPaths
+                  ? ", more than --max-paths \(Money.group(String(precision.maxPaths))): the run stops there"
+                  : " (at most --max-paths \(Money.group(String(precision.maxPaths))))"))
+          }
+          last = (paths, se)
+        })
+      if last.se >= precision.target {
+        say(
+          "warning: stopped at --max-paths \(Money.group(String(values.count))) with a standard error of EUR \(euros(last.se)), above the target EUR \(euros(precision.target))"
+        )
+      }
+      return values
     }
     return try mc.run(options, progress: { bar.update($0) })
   } catch {
@@ -229,7 +259,7 @@ func simulate(
   command: String
 ) throws -> MonteCarloInfo {
   let mc = try makeEngine(scenario, projection: projection, seed: scenario.seed, command: command)
-  let notes = warnings(of: mc)
+  let notes = warnings(of: mc, scenario)
   for w in notes {
     FileHandle.standardError.write(Data("buig \(command): warning: \(w)\n".utf8))
   }
@@ -242,9 +272,11 @@ func simulate(
     kernel: options.kernel, blasCore: BLASInfo.coreName, warnings: notes)
 }
 
-/// Warnings to print and record: calibration problems and a repaired correlation matrix.
-func warnings(of mc: MonteCarlo) -> [String] {
-  var w = mc.calibration.warnings
+/// Warnings to print and record: calibration problems, a repaired correlation matrix, and
+/// uncertain inputs whose distribution does not fit their target
+/// (`MonteCarloSpec.implausibleUncertainty(_:)`).
+func warnings(of mc: MonteCarlo, _ scenario: Scenario) -> [String] {
+  var w = mc.calibration.warnings + scenario.stochastic.implausibleUncertainty(scenario.input)
   if let r = mc.correlation?.repair {
     w.append(
       "correlation.matrix is not positive definite; the nearest valid matrix is used (largest change of an entry \(MonteCarloInfo.fixed(r.maxChange, 4)), Frobenius norm of the change \(MonteCarloInfo.fixed(r.frobenius, 4)))"
@@ -330,7 +362,7 @@ struct MergeCommand: ParsableCommand {
         mc, values, netBurdenLimit: s.monteCarlo.netBurdenLimit?.doubleValue,
         discountRate: discount.rate.doubleValue, reserve: reserveOption.reserve(s)),
       kernel: KernelKind(rawValue: merged.kernel) ?? .blas, blasCore: merged.blasCore,
-      warnings: warnings(of: mc))
+      warnings: warnings(of: mc, s))
     try emitRun(
       s, projection, origin: merged.scenarioOrigin, discount: discount, mc: info, out,
       command: "merge")

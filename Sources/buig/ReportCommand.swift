@@ -52,6 +52,8 @@ struct ReportCommand: ParsableCommand {
   @Flag(help: "No progress bar.")
   var quiet = false
 
+  @OptionGroup var memory: MemoryLimitOption
+
   @Flag(
     help:
       "Print the wall time of each step (simulate, sensitivity, switching, compare, render, write) on standard error."
@@ -101,6 +103,14 @@ struct ReportCommand: ParsableCommand {
         ["--paths: expected at least 2 Monte Carlo paths (the scenario gives \(n)); give --paths N"]
       )
     }
+    // The run's paths, and with --compare both packages' paths again, held at once.
+    try checkMemory(
+      paths: n,
+      series: SeriesLayout(s.input).count
+        + (variant.map { SeriesLayout(s.input).count + SeriesLayout($0.scenario.input).count }
+          ?? 0),
+      source: paths == nil ? .scenario(loaded.origin) : .option("--paths"), limit: memory,
+      canShard: false, command: "report")
     let options = MonteCarloOptions(paths: n, threads: threadsOption.count)
     var clock = StepClock()
     let info = try simulate(

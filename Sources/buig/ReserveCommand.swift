@@ -47,6 +47,10 @@ struct ReserveCommand: ParsableCommand {
           "--paths: expected at least 2 Monte Carlo paths (a reserve is read from their distribution), found \(paths)"
         ])
     }
+    try checkMemory(
+      paths: paths, series: SeriesLayout(scenario.input).count,
+      source: monteCarlo.paths == nil ? .scenario(loaded.origin) : .option("--paths"),
+      limit: monteCarlo.memory, canShard: false, command: "reserve")
     let info = try simulate(
       scenario, projection, monteCarlo.options(paths: paths), quiet: monteCarlo.quiet,
       discountRate: scenario.rules.discountRate?.rate ?? 0,

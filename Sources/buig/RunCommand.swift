@@ -155,7 +155,14 @@ struct RunCommand: ParsableCommand {
   var precision: Double?
 
   @Option(name: .customLong("precision-quantity"), help: "The quantity --precision watches.")
-  var precisionQuantity: Quantity = .netBurden
+  var precisionQuantity: Quantity?
+
+  @Option(
+    name: .customLong("max-paths"),
+    help: ArgumentHelp(
+      "The most paths --precision runs (default: \(Money.group(String(MonteCarlo.Precision.defaultMaxPaths)))); refused up front when they would not fit in memory.",
+      valueName: "N"))
+  var maxPaths: Int?
 
   @OptionGroup var discountOption: DiscountOption
 
@@ -179,6 +186,20 @@ struct RunCommand: ParsableCommand {
     }
     if let precision, !(precision > 0) {
       throw ValidationError("--precision must be a positive amount in euros")
+    }
+    if precision == nil,
+      let option = maxPaths.map({ _ in "--max-paths" })
+        ?? precisionQuantity.map({ _ in "--precision-quantity" })
+    {
+      throw ValidationError("\(option) steers --precision; found no --precision")
+    }
+    if precision != nil, let paths = monteCarlo.paths {
+      throw ValidationError(
+        "--paths and --precision cannot be combined: --precision runs rounds of \(Money.group(String(MonteCarlo.Precision(quantity: .netBurden, target: 1).round))) paths until its target is met (at most --max-paths); found --paths \(paths)"
+      )
+    }
+    if let maxPaths, maxPaths < 2 {
+      throw ValidationError("--max-paths: expected at least 2 paths, found \(maxPaths)")
     }
   }
 
@@ -205,8 +226,30 @@ struct RunCommand: ParsableCommand {
     let scenario = loaded.scenario
     let discount = try discountOption.discount(scenario.rules, command: "run")
     let projection = try loaded.projection(command: "run")
+    let series = SeriesLayout(scenario.input).count
+    if let precision {
+      let rule = MonteCarlo.Precision(
+        quantity: precisionQuantity ?? .netBurden, target: precision,
+        maxPaths: maxPaths ?? MonteCarlo.Precision.defaultMaxPaths)
+      try checkMemory(
+        paths: rule.maxPaths, series: series, copies: 2,
+        source: .option(
+          maxPaths == nil
+            ? "--precision (at most --max-paths \(Money.group(String(rule.maxPaths))) paths, the default)"
+            : "--max-paths"), limit: monteCarlo.memory, canShard: false, command: "run")
+      let info = try simulate(
+        scenario, projection, monteCarlo.options(paths: rule.round), quiet: monteCarlo.quiet,
+        precision: rule, discountRate: discount.rate, reserve: reserveOption.reserve(scenario),
+        command: "run")
+      try emitRun(
+        scenario, projection, origin: loaded.origin, discount: discount, mc: info, out,
+        command: "run")
+      return
+    }
     let paths = monteCarlo.paths ?? scenario.monteCarlo.paths
     try monteCarlo.checkUsed(paths: paths, command: "run")
+    let source: PathsSource =
+      monteCarlo.paths == nil ? .scenario(loaded.origin) : .option("--paths")
     guard paths > 0 else {
       if reserveOption.reserve != nil {
         throw InputFailure(
@@ -219,23 +262,26 @@ struct RunCommand: ParsableCommand {
       return
     }
     guard let (k, m) = shardSpec else {
+      try checkMemory(
+        paths: paths, series: series, source: source, limit: monteCarlo.memory, canShard: true,
+        command: "run")
       let info = try simulate(
         scenario, projection, monteCarlo.options(paths: paths), quiet: monteCarlo.quiet,
-        precision: precision.map {
-          MonteCarlo.Precision(quantity: precisionQuantity, target: $0)
-        },
         discountRate: discount.rate, reserve: reserveOption.reserve(scenario), command: "run")
       try emitRun(
         scenario, projection, origin: loaded.origin, discount: discount, mc: info, out,
         command: "run")
       return
     }
+    let range = PartialResult.range(shard: k, of: m, paths: paths)
+    try checkMemory(
+      paths: range.count, series: series, source: source, limit: monteCarlo.memory,
+      canShard: true, command: "run")
     let mc = try makeEngine(scenario, projection: projection, seed: scenario.seed, command: "run")
-    for w in warnings(of: mc) {
+    for w in warnings(of: mc, scenario) {
       FileHandle.standardError.write(Data("buig run: warning: \(w)\n".utf8))
     }
     var options = monteCarlo.options(paths: paths)
-    let range = PartialResult.range(shard: k, of: m, paths: paths)
     options.firstPath = range.lowerBound
     options.paths = range.count
     let values = try runPaths(mc, options, quiet: monteCarlo.quiet, command: "run")

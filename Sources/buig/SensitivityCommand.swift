@@ -72,6 +72,8 @@ struct SensitivityCommand: ParsableCommand {
   @Flag(help: "No progress bar.")
   var quiet = false
 
+  @OptionGroup var memory: MemoryLimitOption
+
   @OptionGroup var rules: RuleOptions
 
   func validate() throws {
@@ -86,13 +88,15 @@ struct SensitivityCommand: ParsableCommand {
     if let resamples, resamples < 100 {
       throw ValidationError("--resamples must be at least 100; found \(resamples)")
     }
-    if paths == 0 && (resamples != nil || seedOption.seed != nil) {
+    if paths == 0 && (resamples != nil || seedOption.seed != nil || memory.memoryLimit != nil) {
       throw ValidationError(
-        "--resamples and --seed steer the Sobol indices; found --paths 0 (the tornado only)")
+        "--resamples, --seed and --memory-limit steer the Sobol indices; found --paths 0 (the tornado only)"
+      )
     }
   }
 
   func run() throws {
+    if let output = out.output, output != "-" { try checkWritable(output, command: "sensitivity") }
     let loaded = try loadScenario(
       file, command: "sensitivity", rules: rules, set: setOptions, seed: seedOption.seed)
     let scenario = loaded.scenario
@@ -115,11 +119,19 @@ struct SensitivityCommand: ParsableCommand {
       throw InputFailure(
         command: "sensitivity", ["\(loaded.origin): \(SensitivityError.noInputs.description)"])
     }
-    let notes = warnings(of: mc)
+    let notes = warnings(of: mc, scenario)
     for w in notes {
       FileHandle.standardError.write(Data("buig sensitivity: warning: \(w)\n".utf8))
     }
     let rows = paths ?? scenario.monteCarlo.paths
+    if rows >= 2 {
+      // a, b and one column per input of the Saltelli design per row, with two more for the
+      // bootstrap's resampled copies.
+      try checkMemory(
+        paths: rows, series: mc.sensitivityInputs.count + 4,
+        source: paths == nil ? .scenario(loaded.origin) : .option("--paths"), limit: memory,
+        canShard: false, command: "sensitivity")
+    }
     let options = MonteCarloOptions(paths: rows, threads: threadsOption.count)
     let groups = mc.sensitivityInputs.count
     let bar = ProgressBar(

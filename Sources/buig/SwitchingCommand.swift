@@ -47,6 +47,8 @@ struct SwitchingCommand: ParsableCommand {
   @Flag(help: "No progress messages.")
   var quiet = false
 
+  @OptionGroup var memory: MemoryLimitOption
+
   @OptionGroup var out: TableOrJSONOutput
 
   @OptionGroup var rules: RuleOptions
@@ -58,13 +60,17 @@ struct SwitchingCommand: ParsableCommand {
       throw ValidationError(
         "--paths: expected 0 (the expected projection only) or at least 2, found \(paths)")
     }
-    if paths == 0 && (seedOption.seed != nil || threadsOption.threads != nil) {
+    if paths == 0
+      && (seedOption.seed != nil || threadsOption.threads != nil || memory.memoryLimit != nil)
+    {
       throw ValidationError(
-        "--seed and --threads steer the Monte Carlo interval: give --paths N with them")
+        "--seed, --threads and --memory-limit steer the Monte Carlo interval: give --paths N with them"
+      )
     }
   }
 
   func run() throws {
+    if let output = out.output, output != "-" { try checkWritable(output, command: "switching") }
     let loaded = try loadScenario(
       file, command: "switching", rules: rules, set: setOptions, seed: seedOption.seed)
     let s = loaded.scenario
@@ -109,6 +115,9 @@ struct SwitchingCommand: ParsableCommand {
     }
     var mc: SwitchingRender.MonteCarlo?
     if paths > 0 {
+      try checkMemory(
+        paths: paths, series: SeriesLayout(s.input).count, source: .option("--paths"),
+        limit: memory, canShard: false, command: "switching")
       let options = MonteCarloOptions(paths: paths, threads: threadsOption.count)
       func note(_ text: String) {
         if !quiet { FileHandle.standardError.write(Data("buig switching: \(text)\n".utf8)) }

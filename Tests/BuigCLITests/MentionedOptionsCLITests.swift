@@ -95,7 +95,7 @@ struct MentionedOptionsCLITests {
       try Self.check(["compare", base, mech, "--paths", "256", "--format", format])
       try Self.check(["reserve", base, "--paths", "256", "--format", format])
     }
-    try Self.check(["run", base, "--precision", "1000000", "--paths", "512"])
+    try Self.check(["run", base, "--precision", "1000000", "--max-paths", "20480"])
     let dir = try scratchDirectory()
     for k in 1...2 {
       try Self.check(
