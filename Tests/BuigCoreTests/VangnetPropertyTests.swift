@@ -15,10 +15,12 @@ import Testing
 ///   D − f · B). Bound exactly, in decimals. The exception is written into the law: where the
 ///   one-cent step changes whether a multi-year condition holds, C may jump (a condition met
 ///   only from a given cumulative deficit switches its regime on); those steps are found with
-///   `VangnetSchedule.outcomes` and left out, and the test checks that they are rare and that
-///   no step jumps without a change of condition;
+///   `VangnetSchedule.outcomes` and left out; deficits next to a cumulative condition's
+///   threshold are drawn on purpose, and the test checks that such steps occur, that they are
+///   few, and that no step jumps without a change of condition;
 /// - the `Double` schedule the Monte Carlo engine uses gives the same C within 1e-9 of the
-///   budget, and has the same three properties within that tolerance.
+///   budget (except within a cent of a condition's threshold, where rounding may decide the
+///   condition the other way), and has the same three properties within that tolerance.
 @Suite("Vangnet properties")
 struct VangnetPropertyTests {
   let table = try! RuleTable.builtIn()
@@ -86,6 +88,19 @@ struct VangnetPropertyTests {
       }
       let unlawful =
         rule.deductsUnlawfulSpending != nil ? d.context.unlawfulSpending[d.year]?.euros ?? 0 : 0
+      // A cumulative condition −(R + Σ priors) > t · B is met from D = t · B + Σ priors + D'.
+      var thresholds: [Decimal] = []
+      if let priors = d.priors {
+        for r in rule.regimes {
+          if case .cumulative(_, let t, _)? = r.condition {
+            let n = r.condition!.priorYearsNeeded
+            thresholds.append(t * d.budget + priors.suffix(n).reduce(Decimal(0)) { $0 + $1.euros })
+          }
+        }
+      }
+      if !thresholds.isEmpty, g.chance(0.3) {
+        return g.pick(thresholds) + unlawful + g.cents(-0.02, 0.02)
+      }
       return g.pick(edges) * d.budget + unlawful + g.cents(-0.05, 0.05)
     }
     return g.cents(d.budget * Decimal(string: "-0.05")!, d.budget * Decimal(string: "0.35")!)
@@ -149,9 +164,9 @@ struct VangnetPropertyTests {
       }
       return nil
     }
-    // Steps across a condition's threshold are few (the edges drawn are the bands', not the
-    // conditions').
-    #expect(flips < cases / 20, "\(flips) condition flips among \(cases) steps")
+    // Steps across a cumulative condition's threshold are drawn on purpose: the jumps the law
+    // makes there happen, and only there.
+    #expect(flips > 0 && flips < cases / 10, "\(flips) condition flips among \(cases) steps")
   }
 
   @Test func theDoubleScheduleAgreesAndHasTheSameProperties() throws {
@@ -175,7 +190,14 @@ struct VangnetPropertyTests {
       guard d.budget + d1 >= 0 else { return nil }
       let exact = try compensation(d, d1).doubleValue
       let c1 = c(d1.doubleValue)
-      if abs(c1 - exact) > tolerance { return "\(d): D = \(d1): Double \(c1), exact \(exact)" }
+      // Within a cent of a condition's threshold the Double comparison may fall the other way
+      // (D = t · B + Σ priors exactly is not met in decimals, and met after rounding in
+      // doubles): the two may then differ by the jump the condition makes.
+      let cent = Decimal(string: "0.01")!
+      let onThreshold = conditions(d, d1 - cent) != conditions(d, d1 + cent)
+      if abs(c1 - exact) > tolerance && !onThreshold {
+        return "\(d): D = \(d1): Double \(c1), exact \(exact)"
+      }
       if c1 < 0 || c1 > max(d1.doubleValue, 0) + tolerance {
         return "\(d): Double C = \(c1) for D = \(d1)"
       }
