@@ -239,7 +239,8 @@ extension RuleTable {
       }
       assert(answer.map { $0.compensation.euros == account.compensation } ?? true)
       let shares = Self.share(
-        Money(account.packageAfterVangnet), by: effects.map { $0.yield })
+        Money(account.packageAfterVangnet), by: effects.map { $0.yield },
+        ids: input.interventions.map(\.id))
       for (i, e) in effects.enumerated() {
         perIntervention[i].append(
           InterventionYearOutcome(
@@ -278,7 +279,9 @@ extension RuleTable {
   /// Shares `total` over items in proportion to `weights`, rounding each share to cents with
   /// the largest-remainder method so that the shares add up to `total` (rounded to cents)
   /// exactly. A `nil` weight (p.m.) gets `nil`; when the weights sum to zero, every share is 0.
-  static func share(_ total: Money, by weights: [Money?]) -> [Money?] {
+  /// Equal remainders take their cents in the order of `ids` (the interventions' ids), so that
+  /// the order of the items does not decide who gets a cent; without ids, in the items' order.
+  static func share(_ total: Money, by weights: [Money?], ids: [String] = []) -> [Money?] {
     let sum = weights.compactMap { $0 }.reduce(Money.zero, +)
     guard sum != .zero else { return weights.map { $0 == nil ? nil : .zero } }
     let target = total.roundedToCents
@@ -297,7 +300,10 @@ extension RuleTable {
     for r in raw { out[r.index] = Money(r.floor / 100) }
     // Hand out the remaining cents (positive or negative) by remainder size.
     let order = raw.sorted {
-      cents >= 0 ? $0.remainder > $1.remainder : $0.remainder < $1.remainder
+      if $0.remainder != $1.remainder {
+        return cents >= 0 ? $0.remainder > $1.remainder : $0.remainder < $1.remainder
+      }
+      return ids.count == weights.count ? ids[$0.index] < ids[$1.index] : $0.index < $1.index
     }
     var k = 0
     while cents != 0 && !order.isEmpty {
