@@ -13,9 +13,9 @@ struct CheckCommand: ParsableCommand {
     commandName: "check",
     abstract: "Run every scenario of a folder and compare its outputs with committed goldens.",
     discussion: """
-      Deterministic values may move by --abs-tol euros (0.5); Monte Carlo statistics by --se-tol \\
-      standard errors of the difference (4), combining both runs' se. Exit codes: 0 all hold, \\
-      1 a value moved (a regression), 2 a usage or input error (an invalid scenario, a missing \\
+      Deterministic values may move by --abs-tol euros (0.5); Monte Carlo statistics by --se-tol \
+      standard errors of the difference (4), combining both runs' se. Exit codes: 0 all hold, \
+      1 a value moved (a regression), 2 a usage or input error (an invalid scenario, a missing \
       golden). --update rewrites the goldens (atomically) and prints what changed.
       """)
 

@@ -123,6 +123,36 @@ struct CheckCLITests {
   }
 }
 
+@Suite("help texts")
+struct HelpTextTests {
+  /// The subcommands a `--help` text lists (the lines of its SUBCOMMANDS section that start a
+  /// name).
+  static func subcommands(_ help: String) -> [String] {
+    guard let start = help.range(of: "SUBCOMMANDS:\n") else { return [] }
+    var names: [String] = []
+    for line in help[start.upperBound...].split(separator: "\n", omittingEmptySubsequences: false) {
+      if line.isEmpty { break }
+      guard line.hasPrefix("  "), !line.hasPrefix("   ") else { continue }
+      if let name = line.split(separator: " ").first { names.append(String(name)) }
+    }
+    return names
+  }
+
+  @Test func noHelpTextPrintsABackslash() throws {
+    var pending: [[String]] = [[]]
+    var seen = 0
+    while let command = pending.popLast() {
+      let r = try buig(command + ["--help"])
+      #expect(r.status == 0, "\(command): \(r.stderr)")
+      #expect(
+        !r.stdout.contains("\\"), "buig \(command.joined(separator: " ")) --help:\n\(r.stdout)")
+      seen += 1
+      pending += Self.subcommands(r.stdout).map { command + [$0] }
+    }
+    #expect(seen >= 12)
+  }
+}
+
 @Suite("CSV dialects")
 struct CSVDialectTests {
   @Test func bothDialectsOpenWithAnIndependentReaderToTheSameNumbers() throws {
