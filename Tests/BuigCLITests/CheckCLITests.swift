@@ -123,6 +123,66 @@ struct CheckCLITests {
   }
 }
 
+/// A scratch copy of the shipped scenarios and goldens that keeps only the scenarios named.
+func copyKeeping(_ names: [String]) throws -> URL {
+  let dir = try copyOfScenariosAndGoldens()
+  let scenarios = dir.appendingPathComponent("scenarios")
+  for file in try FileManager.default.contentsOfDirectory(atPath: scenarios.path)
+  where !names.contains(where: { file == $0 + ".json" }) {
+    try FileManager.default.removeItem(at: scenarios.appendingPathComponent(file))
+  }
+  return dir
+}
+
+@Suite("buig check edge cases")
+struct CheckEdgeCaseTests {
+  @Test func aDanglingScenariosFolderIsNamedAsSuch() throws {
+    let dir = try scratchDirectory()
+    try FileManager.default.createSymbolicLink(
+      atPath: dir.appendingPathComponent("scenarios").path, withDestinationPath: "moved-away")
+    let r = try buig(["check"], in: dir)
+    #expect(r.status == 2)
+    #expect(
+      r.stderr.contains(
+        "scenarios: expected a folder of scenarios, found a dangling link to moved-away"),
+      "\(r.stderr)")
+    let nothing = try buig(["check", "nowhere"], in: dir)
+    #expect(nothing.stderr.contains("nowhere: expected a folder of scenarios, found nothing"))
+  }
+
+  @Test func aDanglingScenarioFileIsNamedAsSuch() throws {
+    let dir = try copyKeeping(["groningen-2012-mau"])
+    try FileManager.default.createSymbolicLink(
+      atPath: dir.appendingPathComponent("scenarios/groningen-2018.json").path,
+      withDestinationPath: "../elsewhere/groningen-2018.json")
+    let r = try buig(["check"], in: dir)
+    #expect(r.status == 2, "\(r.stdout)\(r.stderr)")
+    #expect(
+      r.stdout.contains(
+        "scenarios/groningen-2018.json: expected a scenario, found a dangling link to ../elsewhere/groningen-2018.json"
+      ), "\(r.stdout)")
+    #expect(r.stdout.contains("PASS groningen-2012-mau"))
+  }
+
+  @Test func aMissingGoldensFolderIsOneError() throws {
+    let dir = try copyOfScenariosAndGoldens()
+    try FileManager.default.removeItem(at: dir.appendingPathComponent("goldens"))
+    for (arguments, folder) in [
+      (["check", "--golden", "no-goldens"], "no-goldens"),
+      (["check", "--only", "groningen-2018"], "goldens"),
+    ] {
+      let r = try buig(arguments, in: dir)
+      #expect(r.status == 2)
+      let errors = r.stderr.split(separator: "\n").filter { $0.contains("error:") }
+      #expect(errors.count == 1, "\(r.stderr)")
+      #expect(
+        r.stderr.contains("\(folder): expected a folder of goldens, found nothing"), "\(r.stderr)")
+      #expect(!r.stdout.contains("no golden for"))
+    }
+  }
+
+}
+
 @Suite("help texts")
 struct HelpTextTests {
   /// The subcommands a `--help` text lists (the lines of its SUBCOMMANDS section that start a
