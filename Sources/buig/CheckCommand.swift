@@ -15,8 +15,9 @@ struct CheckCommand: ParsableCommand {
     discussion: """
       Deterministic values may move by --abs-tol euros (0.5); Monte Carlo statistics by --se-tol \
       standard errors of the difference (4), combining both runs' se. Exit codes: 0 all hold, \
-      1 a value moved (a regression), 2 a usage or input error (an invalid scenario, a missing \
-      golden). --update rewrites the goldens (atomically) and prints what changed.
+      1 a value moved (a regression, also when other scenarios had input errors), 2 a usage or \
+      input error and no value moved (an invalid scenario, a missing golden or goldens folder, a \
+      dangling link). --update rewrites the goldens (atomically) and prints what changed.
       """)
 
   @Argument(help: ArgumentHelp("The folder of scenarios (default: scenarios).", valueName: "DIR"))
@@ -117,8 +118,9 @@ struct CheckCommand: ParsableCommand {
       emit(CheckRender.text(checks))
       if let junit { try write(CheckRender.junit(checks), to: junit, command: "check") }
     }
+    // A value that moved decides the exit code: input errors elsewhere never hide a regression.
+    if !update && checks.contains(where: \.regressed) { throw ExitCode(1) }
     if inputErrors { throw ExitCode(2) }
-    if !update && checks.contains(where: { !$0.passed }) { throw ExitCode(1) }
   }
 
   func checkScenario(name: String, path: String, goldenPath: String, rules table: RuleTable) throws

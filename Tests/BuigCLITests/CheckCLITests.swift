@@ -181,6 +181,38 @@ struct CheckEdgeCaseTests {
     }
   }
 
+  @Test func aRegressionBesideAMissingGoldenExitsWith1AndBothAreReported() throws {
+    let dir = try copyKeeping(["groningen-2018", "groningen-2012-mau"])
+    try FileManager.default.removeItem(
+      at: dir.appendingPathComponent("goldens/groningen-2012-mau.json"))
+    let file = dir.appendingPathComponent("scenarios/groningen-2018.json")
+    var text = try String(contentsOf: file, encoding: .utf8)
+    text = text.replacingOccurrences(of: "\"value\": 148800000,", with: "\"value\": 150288000,")
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    let junit = dir.appendingPathComponent("junit.xml")
+    let r = try buig(["check", "--junit", junit.path], in: dir)
+    #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
+    #expect(r.stdout.contains("FAIL groningen-2018"))
+    #expect(r.stdout.contains("ERROR groningen-2012-mau"))
+    #expect(r.stdout.contains("no golden for groningen-2012-mau"))
+    #expect(r.stdout.contains("0 of 2 scenarios hold (1 with values that moved, 1 not checked)"))
+    // The JUnit file carries the note the text prints, in the changed scenario's suite.
+    let note = try python(
+      """
+      import sys, xml.etree.ElementTree as ET
+      root = ET.parse(sys.argv[1]).getroot()
+      suites = {s.get('name'): s for s in root.iter('testsuite')}
+      out = suites['groningen-2018'].find('system-out')
+      assert out is not None and 'changed since its golden (sha256 ' in out.text, out
+      assert suites['groningen-2012-mau'].find('system-out') is None
+      assert int(root.get('errors')) == 1 and int(root.get('failures')) > 0
+      assert int(suites['groningen-2018'].get('tests')) == len(list(suites['groningen-2018'].iter('testcase')))
+      print(out.text)
+      """, [junit.path])
+    #expect(note.status == 0, "\(note.output)")
+    let printed = r.stdout.split(separator: "\n").first { $0.contains("changed since its golden") }
+    #expect(printed.map { note.output.contains($0.trimmingCharacters(in: .whitespaces)) } == true)
+  }
 }
 
 @Suite("help texts")
