@@ -33,6 +33,20 @@ public struct ScenarioCheck: Sendable {
   public var passed: Bool {
     error == nil && (result?.moved.isEmpty ?? false) && (result?.missing.isEmpty ?? false)
   }
+
+  /// Whether the scenario ran against its golden and a value moved beyond tolerance or went
+  /// missing: a regression, as opposed to a problem that kept it from being checked.
+  public var regressed: Bool {
+    guard error == nil, let result else { return false }
+    return !result.moved.isEmpty || !result.missing.isEmpty
+  }
+
+  /// The note that the scenario's bytes changed since its golden, when they did.
+  public var changedNote: String? {
+    guard let changed = changedScenario else { return nil }
+    return
+      "\(scenario) changed since its golden (sha256 \(changed.old.prefix(12)) -> \(changed.new.prefix(12))); run buig check --update after reviewing"
+  }
 }
 
 /// Renders `buig check`.
@@ -76,11 +90,7 @@ public enum CheckRender {
       out.append(
         "\(status) \(c.scenario): \(r.compared.count) values, \(Money.group(String(c.paths))) paths, \(r.moved.count) moved"
       )
-      if let changed = c.changedScenario {
-        out.append(
-          "  note: \(c.scenario) changed since its golden (sha256 \(changed.old.prefix(12)) -> \(changed.new.prefix(12))); run buig check --update after reviewing"
-        )
-      }
+      if let note = c.changedNote { out.append("  note: \(note)") }
       for m in r.moved { out.append("  " + line(c.scenario, m)) }
       for v in r.missing {
         out.append("  \(c.scenario): \(v.name) is in the golden but no longer in the output")
@@ -88,7 +98,13 @@ public enum CheckRender {
       for v in r.added { out.append("  note: \(c.scenario): \(v.name) is new (not in the golden)") }
     }
     let failed = checks.filter { !$0.passed }.count
-    out.append("\(checks.count - failed) of \(checks.count) scenarios hold")
+    var summary = "\(checks.count - failed) of \(checks.count) scenarios hold"
+    let regressed = checks.filter(\.regressed).count
+    let errors = checks.filter { $0.error != nil }.count
+    if regressed > 0 && errors > 0 {
+      summary += " (\(regressed) with values that moved, \(errors) not checked)"
+    }
+    out.append(summary)
     return out.joined(separator: "\n") + "\n"
   }
 
@@ -96,7 +112,8 @@ public enum CheckRender {
   static func escape(_ s: String) -> String { XMLText.escape(s) }
 
   /// JUnit XML: one testsuite per scenario, one testcase per checked value (scenario × quantity
-  /// × year × statistic), a failure with the diff line for each value that moved.
+  /// × year × statistic), a failure with the diff line for each value that moved, and the
+  /// suite's system-out with the note when the scenario changed since its golden.
   public static func junit(_ checks: [ScenarioCheck]) -> String {
     var suites: [String] = []
     var totalTests = 0
@@ -132,11 +149,15 @@ public enum CheckRender {
           "    <testcase classname=\"buig.check.\(escape(c.scenario))\" name=\"\(escape(v.name))\">\n      <failure message=\"\(l)\" type=\"missing\">\(l)</failure>\n    </testcase>"
         )
       }
-      totalTests += cases.count
+      let tests = cases.count
+      totalTests += tests
       totalFailures += failures
       totalErrors += errors
+      if let note = c.changedNote {
+        cases.append("    <system-out>note: \(escape(note))</system-out>")
+      }
       suites.append(
-        "  <testsuite name=\"\(escape(c.scenario))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
+        "  <testsuite name=\"\(escape(c.scenario))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
           + cases.joined(separator: "\n") + "\n  </testsuite>")
     }
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

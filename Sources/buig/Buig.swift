@@ -18,7 +18,7 @@ struct Buig: ParsableCommand {
       of 2018 against its BUIG deficit (seed 003), as a meerjarenbeeld 2018-2021.
 
       Exit codes: 0 success, 1 invalid input, 2 usage error (buig check: 1 a value moved, 2 a usage \
-      or input error).
+      or input error and no value moved).
       """,
     version: BuigVersion.current,
     subcommands: [

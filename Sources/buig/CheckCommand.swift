@@ -13,10 +13,11 @@ struct CheckCommand: ParsableCommand {
     commandName: "check",
     abstract: "Run every scenario of a folder and compare its outputs with committed goldens.",
     discussion: """
-      Deterministic values may move by --abs-tol euros (0.5); Monte Carlo statistics by --se-tol \\
-      standard errors of the difference (4), combining both runs' se. Exit codes: 0 all hold, \\
-      1 a value moved (a regression), 2 a usage or input error (an invalid scenario, a missing \\
-      golden). --update rewrites the goldens (atomically) and prints what changed.
+      Deterministic values may move by --abs-tol euros (0.5); Monte Carlo statistics by --se-tol \
+      standard errors of the difference (4), combining both runs' se. Exit codes: 0 all hold, \
+      1 a value moved (a regression, also when other scenarios had input errors), 2 a usage or \
+      input error and no value moved (an invalid scenario, a missing golden or goldens folder, a \
+      dangling link). --update rewrites the goldens (atomically) and prints what changed.
       """)
 
   @Argument(help: ArgumentHelp("The folder of scenarios (default: scenarios).", valueName: "DIR"))
@@ -77,11 +78,10 @@ struct CheckCommand: ParsableCommand {
   func check() throws {
     if let junit { try checkWritable(junit, command: "check") }
     let table = try rules.table(command: "check")
-    var isDir: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue
-    else {
+    guard isFolder(directory) else {
       throw InputFailure(
-        command: "check", ["\(directory): expected a folder of scenarios, found none"])
+        command: "check",
+        ["\(directory): expected a folder of scenarios, found \(found(directory))"])
     }
     // Beside DIR, lexically: scenarios -> goldens, a/b/scenarios -> a/b/goldens.
     let parent = (directory.hasSuffix("/") ? String(directory.dropLast()) : directory) as NSString
@@ -93,6 +93,14 @@ struct CheckCommand: ParsableCommand {
       .filter { only == nil || $0 == only! + ".json" }
     if let only, files.isEmpty {
       throw InputFailure(command: "check", ["no scenario \"\(only)\" in \(directory)"])
+    }
+    // One error for a goldens folder that is not there, rather than one per scenario.
+    if !update && !isFolder(goldenDir) {
+      throw InputFailure(
+        command: "check",
+        [
+          "\(goldenDir): expected a folder of goldens, found \(found(goldenDir)); give --golden DIR, or run buig check --update to create it"
+        ])
     }
     var checks: [ScenarioCheck] = []
     var inputErrors = false
@@ -115,15 +123,23 @@ struct CheckCommand: ParsableCommand {
       emit(CheckRender.text(checks))
       if let junit { try write(CheckRender.junit(checks), to: junit, command: "check") }
     }
+    // A value that moved decides the exit code: input errors elsewhere never hide a regression.
+    if !update && checks.contains(where: \.regressed) { throw ExitCode(1) }
     if inputErrors { throw ExitCode(2) }
-    if !update && checks.contains(where: { !$0.passed }) { throw ExitCode(1) }
   }
 
   func checkScenario(name: String, path: String, goldenPath: String, rules table: RuleTable) throws
     -> ScenarioCheck
   {
+    if !FileManager.default.fileExists(atPath: path) {
+      throw InputFailure(command: "check", ["\(path): expected a scenario, found \(found(path))"])
+    }
     var loaded = try loadScenario(path, command: "check", rules: table)
     var old: Golden?
+    if isDanglingLink(goldenPath) && !update {
+      throw InputFailure(
+        command: "check", ["\(goldenPath): expected a golden, found \(found(goldenPath))"])
+    }
     if let bytes = FileManager.default.contents(atPath: goldenPath) {
       do {
         old = try Golden.decode(Array(bytes), origin: goldenPath)
@@ -190,4 +206,28 @@ struct CheckCommand: ParsableCommand {
     return ScenarioCheck(
       scenario: name, result: result, changedScenario: changed, paths: n, error: nil)
   }
+}
+
+/// Whether `path` is a folder, or a link that leads to one.
+private func isFolder(_ path: String) -> Bool {
+  var isDir: ObjCBool = false
+  return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+}
+
+/// Whether `path` is a symbolic link whose target does not exist.
+private func isDanglingLink(_ path: String) -> Bool {
+  (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil
+    && !FileManager.default.fileExists(atPath: path)
+}
+
+/// What lies at `path`, for an error message: "nothing", "a file", "a folder" or "a dangling
+/// link to TARGET (which does not exist)".
+private func found(_ path: String) -> String {
+  if isDanglingLink(path) {
+    let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
+    return "a dangling link to \(target) (which does not exist)"
+  }
+  var isDir: ObjCBool = false
+  guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { return "nothing" }
+  return isDir.boolValue ? "a folder" : "a file"
 }

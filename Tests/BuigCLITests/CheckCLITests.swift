@@ -123,6 +123,128 @@ struct CheckCLITests {
   }
 }
 
+/// A scratch copy of the shipped scenarios and goldens that keeps only the scenarios named.
+func copyKeeping(_ names: [String]) throws -> URL {
+  let dir = try copyOfScenariosAndGoldens()
+  let scenarios = dir.appendingPathComponent("scenarios")
+  for file in try FileManager.default.contentsOfDirectory(atPath: scenarios.path)
+  where !names.contains(where: { file == $0 + ".json" }) {
+    try FileManager.default.removeItem(at: scenarios.appendingPathComponent(file))
+  }
+  return dir
+}
+
+@Suite("buig check edge cases")
+struct CheckEdgeCaseTests {
+  @Test func aDanglingScenariosFolderIsNamedAsSuch() throws {
+    let dir = try scratchDirectory()
+    try FileManager.default.createSymbolicLink(
+      atPath: dir.appendingPathComponent("scenarios").path, withDestinationPath: "moved-away")
+    let r = try buig(["check"], in: dir)
+    #expect(r.status == 2)
+    #expect(
+      r.stderr.contains(
+        "scenarios: expected a folder of scenarios, found a dangling link to moved-away"),
+      "\(r.stderr)")
+    let nothing = try buig(["check", "nowhere"], in: dir)
+    #expect(nothing.stderr.contains("nowhere: expected a folder of scenarios, found nothing"))
+  }
+
+  @Test func aDanglingScenarioFileIsNamedAsSuch() throws {
+    let dir = try copyKeeping(["groningen-2012-mau"])
+    try FileManager.default.createSymbolicLink(
+      atPath: dir.appendingPathComponent("scenarios/groningen-2018.json").path,
+      withDestinationPath: "../elsewhere/groningen-2018.json")
+    let r = try buig(["check"], in: dir)
+    #expect(r.status == 2, "\(r.stdout)\(r.stderr)")
+    #expect(
+      r.stdout.contains(
+        "scenarios/groningen-2018.json: expected a scenario, found a dangling link to ../elsewhere/groningen-2018.json"
+      ), "\(r.stdout)")
+    #expect(r.stdout.contains("PASS groningen-2012-mau"))
+  }
+
+  @Test func aMissingGoldensFolderIsOneError() throws {
+    let dir = try copyOfScenariosAndGoldens()
+    try FileManager.default.removeItem(at: dir.appendingPathComponent("goldens"))
+    for (arguments, folder) in [
+      (["check", "--golden", "no-goldens"], "no-goldens"),
+      (["check", "--only", "groningen-2018"], "goldens"),
+    ] {
+      let r = try buig(arguments, in: dir)
+      #expect(r.status == 2)
+      let errors = r.stderr.split(separator: "\n").filter { $0.contains("error:") }
+      #expect(errors.count == 1, "\(r.stderr)")
+      #expect(
+        r.stderr.contains("\(folder): expected a folder of goldens, found nothing"), "\(r.stderr)")
+      #expect(!r.stdout.contains("no golden for"))
+    }
+  }
+
+  @Test func aRegressionBesideAMissingGoldenExitsWith1AndBothAreReported() throws {
+    let dir = try copyKeeping(["groningen-2018", "groningen-2012-mau"])
+    try FileManager.default.removeItem(
+      at: dir.appendingPathComponent("goldens/groningen-2012-mau.json"))
+    let file = dir.appendingPathComponent("scenarios/groningen-2018.json")
+    var text = try String(contentsOf: file, encoding: .utf8)
+    text = text.replacingOccurrences(of: "\"value\": 148800000,", with: "\"value\": 150288000,")
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    let junit = dir.appendingPathComponent("junit.xml")
+    let r = try buig(["check", "--junit", junit.path], in: dir)
+    #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
+    #expect(r.stdout.contains("FAIL groningen-2018"))
+    #expect(r.stdout.contains("ERROR groningen-2012-mau"))
+    #expect(r.stdout.contains("no golden for groningen-2012-mau"))
+    #expect(r.stdout.contains("0 of 2 scenarios hold (1 with values that moved, 1 not checked)"))
+    // The JUnit file carries the note the text prints, in the changed scenario's suite.
+    let note = try python(
+      """
+      import sys, xml.etree.ElementTree as ET
+      root = ET.parse(sys.argv[1]).getroot()
+      suites = {s.get('name'): s for s in root.iter('testsuite')}
+      out = suites['groningen-2018'].find('system-out')
+      assert out is not None and 'changed since its golden (sha256 ' in out.text, out
+      assert suites['groningen-2012-mau'].find('system-out') is None
+      assert int(root.get('errors')) == 1 and int(root.get('failures')) > 0
+      assert int(suites['groningen-2018'].get('tests')) == len(list(suites['groningen-2018'].iter('testcase')))
+      print(out.text)
+      """, [junit.path])
+    #expect(note.status == 0, "\(note.output)")
+    let printed = r.stdout.split(separator: "\n").first { $0.contains("changed since its golden") }
+    #expect(printed.map { note.output.contains($0.trimmingCharacters(in: .whitespaces)) } == true)
+  }
+}
+
+@Suite("help texts")
+struct HelpTextTests {
+  /// The subcommands a `--help` text lists (the lines of its SUBCOMMANDS section that start a
+  /// name).
+  static func subcommands(_ help: String) -> [String] {
+    guard let start = help.range(of: "SUBCOMMANDS:\n") else { return [] }
+    var names: [String] = []
+    for line in help[start.upperBound...].split(separator: "\n", omittingEmptySubsequences: false) {
+      if line.isEmpty { break }
+      guard line.hasPrefix("  "), !line.hasPrefix("   ") else { continue }
+      if let name = line.split(separator: " ").first { names.append(String(name)) }
+    }
+    return names
+  }
+
+  @Test func noHelpTextPrintsABackslash() throws {
+    var pending: [[String]] = [[]]
+    var seen = 0
+    while let command = pending.popLast() {
+      let r = try buig(command + ["--help"])
+      #expect(r.status == 0, "\(command): \(r.stderr)")
+      #expect(
+        !r.stdout.contains("\\"), "buig \(command.joined(separator: " ")) --help:\n\(r.stdout)")
+      seen += 1
+      pending += Self.subcommands(r.stdout).map { command + [$0] }
+    }
+    #expect(seen >= 12)
+  }
+}
+
 @Suite("CSV dialects")
 struct CSVDialectTests {
   @Test func bothDialectsOpenWithAnIndependentReaderToTheSameNumbers() throws {
