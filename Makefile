@@ -93,6 +93,14 @@ BENCH_PYDEPS = (python3 -c 'import numpy' 2>/dev/null || python3 -m pip install 
   (python3 -c 'import threadpoolctl' 2>/dev/null || python3 -m pip install --quiet threadpoolctl || \
   echo "threadpoolctl not installed: NumPy's BLAS kernel will not be logged")
 
+# The test suite under the address sanitizer (LeakSanitizer included), in its own build folder;
+# Tests/sanitizers/lsan.supp names the one suppression (XCTest's runner) and why.
+.PHONY: sanitize
+sanitize: pydeps
+	swift build --build-tests --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/sanitizers/lsan.supp:print_suppressions=0 \
+	  swift test --skip-build --sanitize=address --scratch-path .build-asan
+
 # libFuzzer over the JSON reader, the scenario decoder, the rule-file reader and --set
 # (scripts/fuzz.sh; Fuzz/Fuzz.swift): FUZZ_SECONDS per target (default 30), or FUZZ_RUNS
 # executions each. Crashes land in .build-fuzz/artifacts/ and fail the target.

@@ -119,7 +119,11 @@ public struct HorizonStatistics: Sendable {
     }
     let results = UnsafeMutableBufferPointer<WorthStatistics?>.allocate(capacity: entities.count)
     results.initialize(repeating: nil)
-    defer { results.deallocate() }
+    defer {
+      // The summaries hold arrays: deinitialized, or their storage would leak.
+      _ = results.deinitialize()
+      results.deallocate()
+    }
     let slots = WorthSlots(pointer: results)
     let list = entities
     let years = layout.years

@@ -45,7 +45,11 @@ public struct MonteCarloSummary: Sendable {
     let count = layout.count
     let results = UnsafeMutableBufferPointer<Summary?>.allocate(capacity: count)
     results.initialize(repeating: nil)
-    defer { results.deallocate() }
+    defer {
+      // The summaries hold arrays: deinitialized, or their storage would leak.
+      _ = results.deinitialize()
+      results.deallocate()
+    }
     let shared = SummarySlots(pointer: results)
     // The net burden's columns carry the reserve levels (weerstandsvermogen).
     let theLayout = layout
