@@ -160,20 +160,6 @@ public struct YearAccounting<T: RuleScalar>: Sendable {
     return results[(end - needed)..<end]
   }
 
-  /// The budgets of the years that year offset k's condition needs (oldest first), or `nil`
-  /// when the year needs none or one of them is not known.
-  public func priorBudgets(_ k: Int, in ledger: Ledger) -> [T]? {
-    guard let n = schedules[k]?.priorYearsNeeded else { return nil }
-    return priors(k, n, ledger.budgets).map { Array($0) }
-  }
-
-  /// The prior results that year offset k's condition is judged on, with or without the
-  /// package, as `book` uses them; `nil` when the year needs none or one is not known.
-  public func priorResults(_ k: Int, in ledger: Ledger, withPackage: Bool) -> [T]? {
-    guard let n = schedules[k]?.priorYearsNeeded else { return nil }
-    return priors(k, n, withPackage ? ledger.with : ledger.without).map { Array($0) }
-  }
-
   /// The prior results and budgets that every condition of year offset k reads, a regime
   /// whose rate is unknown included, when all of them are known; else those `book` uses.
   public func judgedPriors(_ k: Int, in ledger: Ledger, withPackage: Bool) -> (

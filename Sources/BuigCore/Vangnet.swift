@@ -538,6 +538,7 @@ extension RuleTable {
     var checked: [ConditionCheck] = []
     var best: (index: Int, compensation: Decimal)?
     var reasons: [String] = []
+    var mauBasisText: String?
     var caveats: [String] = []
     let outcomes = schedule.outcomes(
       deficit: deficit.euros, budget: q.budget.euros, priors: priors, priorBudgets: priorBudgets,
@@ -563,6 +564,7 @@ extension RuleTable {
           regime, year: q.year, inhabitants: q.context.inhabitants, granted: schedule.mauGranted,
           runDecided: q.mauCovered,
           covered: covered, eligible: eligible, priors: q.priorResults, budgets: q.priorBudgets)
+        mauBasisText = basis
         if let check { checked.append(check) }
         if eligible == nil && !schedule.mauGranted && q.mauCovered == nil, let c = regime.condition,
           deficit > .zero
@@ -660,10 +662,14 @@ extension RuleTable {
               priorBudgets: priorBudgets, mauCovered: covered))
         )
       }
-      let (basis, _) = Self.mauBasis(
-        regimes[m], year: q.year, inhabitants: q.context.inhabitants, granted: schedule.mauGranted,
-        runDecided: q.mauCovered,
-        covered: covered, eligible: eligible, priors: q.priorResults, budgets: q.priorBudgets)
+      // Judged in the loop above, unless the regime was passed over there (too small).
+      let basis =
+        mauBasisText
+        ?? Self.mauBasis(
+          regimes[m], year: q.year, inhabitants: q.context.inhabitants,
+          granted: schedule.mauGranted, runDecided: q.mauCovered, covered: covered,
+          eligible: eligible, priors: q.priorResults, budgets: q.priorBudgets
+        ).0
       mau = MAUOutcome(
         covered: covered, basis: basis, ownRisk: own, ownRiskAssumed: q.context.mauOwnRisk == nil,
         range: covered ? range : [])
