@@ -93,13 +93,22 @@ BENCH_PYDEPS = (python3 -c 'import numpy' 2>/dev/null || python3 -m pip install 
   (python3 -c 'import threadpoolctl' 2>/dev/null || python3 -m pip install --quiet threadpoolctl || \
   echo "threadpoolctl not installed: NumPy's BLAS kernel will not be logged")
 
-# The test suite under the address sanitizer (LeakSanitizer included), in its own build folder;
-# Tests/sanitizers/lsan.supp names the one suppression (XCTest's runner) and why.
-.PHONY: sanitize
-sanitize: pydeps
+# The test suite under the address sanitizer (LeakSanitizer included) and then under the thread
+# sanitizer, each in its own build folder. Tests/sanitizers/lsan.supp names the leak suppressions
+# (test harness and Foundation only) and why; the thread sanitizer needs none, and any report
+# fails the run (halt_on_error).
+.PHONY: sanitize sanitize-address sanitize-thread
+sanitize: sanitize-address sanitize-thread
+
+sanitize-address: pydeps
 	swift build --build-tests --sanitize=address --scratch-path .build-asan
 	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/sanitizers/lsan.supp:print_suppressions=0 \
 	  swift test --skip-build --sanitize=address --scratch-path .build-asan
+
+sanitize-thread: pydeps
+	swift build --build-tests --sanitize=thread --scratch-path .build-tsan
+	TSAN_OPTIONS=halt_on_error=1:abort_on_error=1 \
+	  swift test --skip-build --sanitize=thread --scratch-path .build-tsan
 
 # libFuzzer over the JSON reader, the scenario decoder, the rule-file reader and --set
 # (scripts/fuzz.sh; Fuzz/Fuzz.swift): FUZZ_SECONDS per target (default 30), or FUZZ_RUNS

@@ -62,13 +62,17 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // The seeded generator and property check the test targets share.
+    .target(name: "BuigTestSupport", path: "Tests/BuigTestSupport"),
     .testTarget(name: "BuigJSONTests", dependencies: ["BuigJSON"]),
     .testTarget(
-      name: "BuigCoreTests", dependencies: ["BuigCore", "BuigJSON", "BuigScenario"],
+      name: "BuigCoreTests",
+      dependencies: ["BuigCore", "BuigJSON", "BuigScenario", "BuigTestSupport"],
       exclude: ["Fixtures"]),
     // Fixtures are read by path from the source tree, not bundled.
     .testTarget(
-      name: "BuigEngineTests", dependencies: ["BuigEngine", "BuigCore", "BuigScenario"],
+      name: "BuigEngineTests",
+      dependencies: ["BuigEngine", "BuigCore", "BuigScenario", "BuigTestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(name: "BuigCLITests", dependencies: ["BuigCore", "buig"], exclude: ["Fixtures"]),
     .testTarget(name: "BuigReportTests", dependencies: ["BuigReport", "BuigEngine", "BuigJSON"]),

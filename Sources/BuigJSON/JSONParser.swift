@@ -18,12 +18,20 @@ public struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertib
 /// invalid UTF-8, control characters in strings, leading zeros and bare `NaN`/`Infinity` are all
 /// errors with a position. A UTF-8 byte-order mark at the start is skipped (editors on Windows
 /// write one). Nesting is limited to `maximumDepth` levels so that a hostile document cannot
-/// exhaust the stack.
+/// exhaust the stack; a document to `maximumBytes` bytes and a string (or member name) to
+/// `maximumStringBytes` bytes as written, so that a wrong file given by mistake is named as such
+/// rather than read into memory.
 ///
 /// - Complexity: O(n) in the document's length.
 public struct JSONParser {
   /// Deepest nesting of arrays and objects accepted.
   public static let maximumDepth = 64
+  /// Largest document accepted, in bytes (16 MiB): a scenario with realised years and a rule
+  /// table are tens of kilobytes.
+  public static let maximumBytes = 16 * 1024 * 1024
+  /// Longest string or member name accepted, in UTF-8 bytes (64 KiB): the longest text a
+  /// scenario holds is a source note of a few hundred bytes.
+  public static let maximumStringBytes = 64 * 1024
 
   private let bytes: [UInt8]
   private var index = 0
@@ -32,6 +40,11 @@ public struct JSONParser {
   /// Parses a whole document; anything but whitespace after the top-level value is an error.
   public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
     var parser = JSONParser(bytes: bytes)
+    if bytes.count > maximumBytes {
+      throw parser.error(
+        "the document is \(bytes.count) bytes, more than the \(maximumBytes) (16 MiB) a JSON input may have: is it the right file?"
+      )
+    }
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
     parser.skipWhitespace()
     if parser.index >= bytes.count {
@@ -245,9 +258,15 @@ public struct JSONParser {
 
   private mutating func parseString() throws(JSONSyntaxError) -> String {
     index += 1  // opening quote
+    let start = index
     var scalars = String.UnicodeScalarView()
     while true {
       guard index < bytes.count else { throw error("unterminated string: expected a closing '\"'") }
+      if index - start > JSONParser.maximumStringBytes {
+        throw error(
+          "a string longer than \(JSONParser.maximumStringBytes) bytes (64 KiB): is a closing '\"' missing?"
+        )
+      }
       let b = bytes[index]
       switch b {
       case UInt8(ascii: "\""):

@@ -204,7 +204,7 @@ extension ScenarioReader {
   ]
 
   func readInterventions(_ r: JSONReader?) -> [Intervention] {
-    guard let r, let items = r.array() else { return [] }
+    guard let r, let items = r.array(maxCount: Scenario.maximumInterventions) else { return [] }
     var out: [Intervention] = []
     var ids: Set<String> = []
     for item in items {

@@ -329,7 +329,7 @@ extension ScenarioReader {
       return t
     }
     var seen: Set<UncertaintyTarget> = []
-    for item in u?.array() ?? [] {
+    for item in u?.array(maxCount: Scenario.maximumUncertainInputs) ?? [] {
       guard let o = item.object(keys: ["target", "distribution", "source", "note"]) else {
         continue
       }

@@ -62,6 +62,12 @@ public struct MonteCarloSettings: Equatable, Sendable {
 }
 
 extension Scenario {
+  /// Most interventions a package may hold: each adds two or three Monte Carlo series per
+  /// year, and a council package has a handful.
+  public static let maximumInterventions = 100
+  /// Most uncertain inputs: each adds one Sobol evaluation per path to `buig sensitivity`.
+  public static let maximumUncertainInputs = 64
+
   /// The top-level fields of a scenario.
   public static let topLevelKeys = [
     "$schema", "schemaVersion", "name", "title", "description", "source", "notes", "municipality",

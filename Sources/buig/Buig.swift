@@ -116,8 +116,22 @@ func located(_ issues: InputIssues, in origin: String) -> [String] {
   issues.issues.map { $0.path == origin ? $0.description : "\(origin): \($0)" }
 }
 
-/// Reads a whole file, or fails with a message for people.
-func readFile(_ path: String, command: String) throws -> [UInt8] {
+/// Reads a whole file, or fails with a message for people. A file larger than `maximumBytes`
+/// (by default the JSON reader's limit; `nil` for the partial results of `buig merge`) is
+/// refused before it is read.
+func readFile(
+  _ path: String, command: String, maximumBytes: Int? = JSONParser.maximumBytes
+) throws -> [UInt8] {
+  if let maximumBytes,
+    let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
+    size > maximumBytes
+  {
+    throw InputFailure(
+      command: command,
+      [
+        "\(path): expected a JSON file of at most \(maximumBytes) bytes (16 MiB), found \(size) bytes: is it the right file?"
+      ])
+  }
   guard let data = FileManager.default.contents(atPath: path) else {
     var isDir: ObjCBool = false
     let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)

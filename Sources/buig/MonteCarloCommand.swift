@@ -310,7 +310,7 @@ struct MergeCommand: ParsableCommand {
     try out.checkWritable(command: "merge")
     var decoded: [PartialResult] = []
     for p in parts {
-      let bytes = try readFile(p, command: "merge")
+      let bytes = try readFile(p, command: "merge", maximumBytes: nil)
       do {
         decoded.append(try PartialResult.decode(Data(bytes), name: p))
       } catch {

@@ -157,3 +157,53 @@ struct LimitsCLITests {
     #expect(!fine.stderr.contains("uncertainty"))
   }
 }
+
+@Suite("Limits: file size, package size")
+struct InputLimitsCLITests {
+  let groningen = packageRoot.appendingPathComponent("scenarios/groningen-2018.json")
+
+  @Test func aFileAboveTheLimitIsRefusedBeforeItIsRead() throws {
+    let dir = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let big = dir.appendingPathComponent("big.json")
+    // 17 MiB of spaces around a scenario: valid JSON, but no scenario is that large.
+    var bytes = try Data(contentsOf: groningen)
+    bytes.append(Data(repeating: UInt8(ascii: " "), count: 17 * 1024 * 1024))
+    try bytes.write(to: big)
+    for command in [["validate", big.path], ["run", big.path], ["run", "--rules", big.path]] {
+      let r = try buig(command)
+      #expect(r.status == 1, "\(command): \(r.stderr)")
+      #expect(
+        r.stderr.contains(
+          "big.json: expected a JSON file of at most 16777216 bytes (16 MiB), found \(bytes.count) bytes"
+        ), "\(command): \(r.stderr)")
+      #expect(r.stdout.isEmpty)
+    }
+  }
+
+  @Test func aPackageAboveTheLimitIsRefusedWithItsPath() throws {
+    let dir = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var doc =
+      try JSONSerialization.jsonObject(with: Data(contentsOf: groningen)) as! [String: Any]
+    var first = (doc["interventions"] as! [[String: Any]])[0]
+    doc["uncertainty"] = nil
+    doc["correlation"] = nil
+    func write(_ count: Int) throws -> String {
+      doc["interventions"] = (0..<count).map { i -> [String: Any] in
+        first["id"] = "i\(i)"
+        return first
+      }
+      let file = dir.appendingPathComponent("package-\(count).json")
+      try JSONSerialization.data(withJSONObject: doc).write(to: file)
+      return file.path
+    }
+    let ok = try buig(["validate", try write(100)])
+    #expect(ok.status == 0, "\(ok.stderr)")
+    let tooMany = try buig(["validate", try write(101)])
+    #expect(tooMany.status == 1)
+    #expect(
+      tooMany.stderr.contains("interventions: expected an array of 0 to 100 items"),
+      "\(tooMany.stderr)")
+  }
+}

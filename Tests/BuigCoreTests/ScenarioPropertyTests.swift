@@ -1,5 +1,6 @@
 import BuigJSON
 import BuigScenario
+import BuigTestSupport
 import Foundation
 import Testing
 

@@ -1,3 +1,4 @@
+import BuigTestSupport
 import Foundation
 import Testing
 

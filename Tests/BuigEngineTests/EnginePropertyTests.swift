@@ -1,36 +1,10 @@
 import BuigCore
 import BuigScenario
+import BuigTestSupport
 import Foundation
 import Testing
 
 @testable import BuigEngine
-
-/// Checks `property` on `cases` cases, each with its own SplitMix64 seed drawn from `seed`; the
-/// first failure is recorded with the seed, the case number and the case seed, and ends the
-/// check (as `forAll` in BuigCoreTests; `property` returns `nil` when the case holds).
-func forAllCases(
-  _ name: String, seed: UInt64, cases: Int, sourceLocation: SourceLocation = #_sourceLocation,
-  _ property: (_ caseSeed: UInt64, inout SplitMix) throws -> String?
-) rethrows {
-  var seeds = SplitMix(seed)
-  for k in 0..<cases {
-    let caseSeed = UInt64(seeds.next() * 9_007_199_254_740_992.0)
-    var g = SplitMix(caseSeed)
-    if let failure = try property(caseSeed, &g) {
-      Issue.record(
-        "\(name): fails at seed \(seed), case \(k) of \(cases) (case seed \(caseSeed)): \(failure)",
-        sourceLocation: sourceLocation)
-      return
-    }
-  }
-}
-
-extension SplitMix {
-  /// A uniform integer in `range`.
-  mutating func int(_ range: ClosedRange<Int>) -> Int {
-    range.lowerBound + min(range.count - 1, Int(next() * Double(range.count)))
-  }
-}
 
 @Suite("Engine properties")
 struct EnginePropertyTests {
@@ -43,10 +17,10 @@ struct EnginePropertyTests {
     let m = try defaultFlowModel()
     let s = FlowModel.stateCount
     let kernels = KernelKind.allCases.map { ($0, FlowKernel(model: m, kind: $0, capacity: 128)) }
-    try forAllCases("households conserved per path", seed: 9_001, cases: 60) { caseSeed, g in
+    try forAll("households conserved per path", seed: 9_001, cases: 60) { g in
       let paths = g.int(1...64)
       let years = g.int(1...8)
-      let input = randomTile(paths: paths, years: years, model: m, seed: caseSeed)
+      let input = randomTile(paths: paths, years: years, model: m, seed: g.next())
       for (kind, kernel) in kernels {
         let out = kernel.run(input)
         for p in 0..<paths {
@@ -99,7 +73,7 @@ struct EnginePropertyTests {
           mc, try mc.run(MonteCarloOptions(paths: paths)), netBurdenLimit: nil,
           discountRate: 0.0225), ids: s.input.interventions.map(\.id))
     }
-    try forAllCases("interventions shuffled, same Monte Carlo", seed: 9_002, cases: 12) { _, g in
+    try forAll("interventions shuffled, same Monte Carlo", seed: 9_002, cases: 12) { g in
       let k = g.int(0...(base.count - 1))
       let s = base[k]
       var input = s.input
@@ -167,8 +141,8 @@ struct EnginePropertyTests {
     let paths = 256
     let plain = try base.map { try valuesByName(try engine($0), paths: paths) }
     var changed = 0
-    try forAllCases("higher success or intake: no path spends more", seed: 9_003, cases: 24) {
-      _, g in
+    try forAll("higher success or intake: no path spends more", seed: 9_003, cases: 24) {
+      g in
       let k = g.int(0...(base.count - 1))
       let s = base[k]
       var input = s.input
@@ -178,7 +152,7 @@ struct EnginePropertyTests {
       let i = mechanistic[g.int(0...(mechanistic.count - 1))]
       guard case .mechanistic(var m) = input.interventions[i].kind else { return nil }
       let u = Decimal(g.int(1...1_000)) / 1_000
-      if g.next() < 0.5 {
+      if g.unit() < 0.5 {
         m.successRate += (1 - m.successRate) * u
       } else {
         m.intake *= 1 + u

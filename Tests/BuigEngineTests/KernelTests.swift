@@ -1,5 +1,6 @@
 import BuigCore
 import BuigScenario
+import BuigTestSupport
 import Foundation
 import Testing
 
@@ -14,31 +15,17 @@ func defaultFlowModel() throws -> FlowModel {
 
 /// A tile input with random per-path scalars from a fixed-seed generator.
 func randomTile(paths: Int, years: Int, model: FlowModel, seed: UInt64) -> FlowTileInput {
-  var g = SplitMix(seed)
+  var g = PropertyRandom(seed: seed)
   var input = FlowTileInput(paths: paths, years: years)
   for p in 0..<paths {
-    input.initial[p] = 5_000 + 10_000 * g.next()
-    input.ladderScalar[p] = min(model.maxLadderScalar, -0.5 + g.next())
+    input.initial[p] = 5_000 + 10_000 * g.unit()
+    input.ladderScalar[p] = min(model.maxLadderScalar, -0.5 + g.unit())
     for y in 0..<years {
-      input.workScalar[p * years + y] = min(model.maxWorkScalar, -0.5 + 1.5 * g.next())
-      input.inflow[p * years + y] = 100 + 300 * g.next()
+      input.workScalar[p * years + y] = min(model.maxWorkScalar, -0.5 + 1.5 * g.unit())
+      input.inflow[p * years + y] = 100 + 300 * g.unit()
     }
   }
   return input
-}
-
-/// A small deterministic generator for test inputs (SplitMix64).
-struct SplitMix {
-  var state: UInt64
-  init(_ seed: UInt64) { state = seed }
-  mutating func next() -> Double {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    z ^= z >> 31
-    return Double(z >> 11) / 9_007_199_254_740_992.0
-  }
 }
 
 @Suite("Flow kernel")

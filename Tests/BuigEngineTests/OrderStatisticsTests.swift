@@ -1,35 +1,24 @@
+import BuigTestSupport
 import Testing
 
 @testable import BuigEngine
 
 @Suite("Order statistics")
 struct OrderStatisticsTests {
-  /// SplitMix64, so that every case is the same on every run.
-  struct Mix {
-    var state: UInt64
-    mutating func next() -> Double {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return Double((z ^ (z >> 31)) >> 11) * 0x1p-53
-    }
-  }
-
   /// Inputs that a sample-based bracket can get wrong: ties on the bounds, a constant series,
   /// a mass at zero (the vangnet of most paths), sorted and reversed runs, heavy tails.
   static func cases() -> [(String, [Double])] {
-    var g = Mix(state: 42)
+    var g = PropertyRandom(seed: 42)
     let n = 50_000
     return [
-      ("uniform", (0..<n).map { _ in g.next() }),
-      ("few distinct values", (0..<n).map { _ in (g.next() * 5).rounded(.down) }),
+      ("uniform", (0..<n).map { _ in g.unit() }),
+      ("few distinct values", (0..<n).map { _ in (g.unit() * 5).rounded(.down) }),
       ("constant", Array(repeating: 7.5, count: n)),
-      ("mostly zero", (0..<n).map { _ in g.next() < 0.8 ? 0 : g.next() * 1e6 }),
+      ("mostly zero", (0..<n).map { _ in g.unit() < 0.8 ? 0 : g.unit() * 1e6 }),
       ("ascending", (0..<n).map(Double.init)),
       ("descending", (0..<n).map { Double(n - $0) }),
-      ("heavy tail", (0..<n).map { _ in 1 / max(g.next(), 1e-12) }),
-      ("short", (0..<1_000).map { _ in g.next() }),
+      ("heavy tail", (0..<n).map { _ in 1 / max(g.unit(), 1e-12) }),
+      ("short", (0..<1_000).map { _ in g.unit() }),
     ]
   }
 
@@ -56,8 +45,8 @@ struct OrderStatisticsTests {
   }
 
   @Test func aSummaryHasTheQuantilesOfTheSortedValues() {
-    var g = Mix(state: 7)
-    let values = (0..<40_000).map { _ in g.next() * 100 - 50 }
+    var g = PropertyRandom(seed: 7)
+    let values = (0..<40_000).map { _ in g.unit() * 100 - 50 }
     let s = Summary(values)
     let sorted = values.sorted()
     #expect(s.min == sorted[0] && s.max == sorted[39_999])

@@ -85,6 +85,36 @@ struct JSONParserTests {
     let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
     #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(deep) }
   }
+
+  @Test func limitsStringLengthAndDocumentSize() throws {
+    let n = JSONParser.maximumStringBytes
+    let longest = "\"" + String(repeating: "é", count: n / 2) + "\""
+    #expect(try JSONParser.parse(longest) == .string(String(repeating: "é", count: n / 2)))
+    let tooLong = "[\"" + String(repeating: "a", count: n + 1) + "\"]"
+    do {
+      _ = try JSONParser.parse(tooLong)
+      Issue.record("a string of \(n + 1) bytes was read")
+    } catch {
+      #expect(error.description.contains("a string longer than 65536 bytes"))
+      #expect(error.line == 1)
+    }
+    // An unterminated string in a big file is named at the limit, not read to the end.
+    let open = "{\"note\": \"" + String(repeating: "x", count: 3 * n)
+    #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(open) }
+    var big = Array("[".utf8)
+    big += [UInt8](repeating: UInt8(ascii: " "), count: JSONParser.maximumBytes)
+    big += Array("]".utf8)
+    do {
+      _ = try JSONParser.parse(big)
+      Issue.record("a document of \(big.count) bytes was read")
+    } catch {
+      #expect(error.description.contains("more than the 16777216 (16 MiB) a JSON input may have"))
+    }
+    var fits = Array("[".utf8)
+    fits += [UInt8](repeating: UInt8(ascii: " "), count: JSONParser.maximumBytes - 2)
+    fits += Array("]".utf8)
+    #expect(try JSONParser.parse(fits) == .array([]))
+  }
 }
 
 @Suite("JSON reader")

@@ -1,15 +1,19 @@
 import Foundation
 import Testing
 
-/// A small seeded generator for property tests (SplitMix64): the same seed gives the same cases
-/// on every machine, and a failure names the seed and case that reproduce it.
-struct PropertyRandom {
-  var state: UInt64
+/// A small seeded generator for test inputs and property tests (SplitMix64, Steele, Lea and
+/// Flood 2014): the same seed gives the same cases on every machine, and a failure names the
+/// seed and case that reproduce it. Shared by the test targets; the engine's own streams are
+/// `BuigEngine`'s counter-based generator.
+public struct PropertyRandom: Sendable {
+  /// The generator's state, advanced by the golden-ratio increment per draw.
+  public var state: UInt64
 
-  init(seed: UInt64) { state = seed }
+  /// A generator starting from `seed`.
+  public init(seed: UInt64) { state = seed }
 
   /// The next 64 random bits.
-  mutating func next() -> UInt64 {
+  public mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
     var z = state
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -18,21 +22,21 @@ struct PropertyRandom {
   }
 
   /// A uniform number in [0, 1).
-  mutating func unit() -> Double { Double(next() >> 11) / 9_007_199_254_740_992.0 }
+  public mutating func unit() -> Double { Double(next() >> 11) / 9_007_199_254_740_992.0 }
 
   /// A uniform integer in `range`.
-  mutating func int(_ range: ClosedRange<Int>) -> Int {
+  public mutating func int(_ range: ClosedRange<Int>) -> Int {
     range.lowerBound + Int(next() % UInt64(range.count))
   }
 
   /// Whether a coin with probability `p` of heads comes up heads.
-  mutating func chance(_ p: Double) -> Bool { unit() < p }
+  public mutating func chance(_ p: Double) -> Bool { unit() < p }
 
   /// One of `items`.
-  mutating func pick<T>(_ items: [T]) -> T { items[int(0...(items.count - 1))] }
+  public mutating func pick<T>(_ items: [T]) -> T { items[int(0...(items.count - 1))] }
 
   /// A whole number of cents in [low, high] euros, as an exact decimal.
-  mutating func cents(_ low: Decimal, _ high: Decimal) -> Decimal {
+  public mutating func cents(_ low: Decimal, _ high: Decimal) -> Decimal {
     let lo = NSDecimalNumber(decimal: low * 100).int64Value
     let hi = NSDecimalNumber(decimal: high * 100).int64Value
     let c = lo + Int64(next() % UInt64(hi - lo + 1))
@@ -40,7 +44,7 @@ struct PropertyRandom {
   }
 
   /// `items` in a random order (Fisher-Yates).
-  mutating func shuffled<T>(_ items: [T]) -> [T] {
+  public mutating func shuffled<T>(_ items: [T]) -> [T] {
     var a = items
     for i in stride(from: a.count - 1, to: 0, by: -1) { a.swapAt(i, int(0...i)) }
     return a
@@ -52,7 +56,7 @@ struct PropertyRandom {
 /// `only:`. `property` returns `nil` when the case holds, else what failed. The first failure is
 /// recorded with the property's name, the seed, the case number and the case seed, and ends
 /// the check.
-func forAll(
+public func forAll(
   _ name: String, seed: UInt64, cases: Int, only: Int? = nil,
   sourceLocation: SourceLocation = #_sourceLocation,
   _ property: (inout PropertyRandom) throws -> String?
