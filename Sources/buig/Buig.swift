@@ -25,7 +25,7 @@ struct Buig: ParsableCommand {
       RunCommand.self, ValidateCommand.self, ExampleCommand.self, CompareCommand.self,
       CheckCommand.self, ReserveCommand.self, SwitchingCommand.self, SensitivityCommand.self,
       ReportCommand.self,
-      MergeCommand.self,
+      MergeCommand.self, PlanCommand.self,
       VangnetCommand.self, RulesCommand.self, PositionCommand.self,
     ],
     defaultSubcommand: RunCommand.self

@@ -89,12 +89,12 @@ enum PathsSource {
 
 /// Refuses a run whose estimated memory (`MemoryEstimate`) exceeds what is available, before
 /// anything is allocated: the estimate, the memory available and the ways out, with exit 2
-/// when the paths came from an option and 1 when from the scenario.
+/// when the paths came from an option and 1 when from the scenario. `threads` is the run's
+/// worker count (`--threads`, default the cores).
 func checkMemory(
   paths: Int, series: Int, copies: Int = 1, source: PathsSource, limit: MemoryLimitOption,
-  canShard: Bool, command: String
+  threads: Int = ProcessInfo.processInfo.activeProcessorCount, canShard: Bool, command: String
 ) throws {
-  let threads = ProcessInfo.processInfo.activeProcessorCount
   let need = MemoryEstimate.bytes(paths: paths, series: series, threads: threads, copies: copies)
   let (available, from) = limit.available
   guard need > available else { return }

@@ -36,15 +36,24 @@ struct LoadedScenario {
 /// Reads a scenario file (or the embedded default when `file` is nil), or fails with every
 /// problem, one per line, prefixed by the file name. `edits` (`--set`, see `SetOptions`) are made
 /// to the file's JSON document first; the scenario's bytes and hash are then the edited
-/// document's, and `scenario.edits` records them.
+/// document's, and `scenario.edits` records them. With `expectSHA256` (`--expect-sha256`),
+/// bytes whose SHA-256 differs are refused before they are read as a scenario.
 func loadScenario(
-  _ file: String?, command: String, rules: RuleTable, edits: [ScenarioEdit] = []
+  _ file: String?, command: String, rules: RuleTable, edits: [ScenarioEdit] = [],
+  expectSHA256: String? = nil
 ) throws -> LoadedScenario {
   var bytes: [UInt8]
   let origin: String
   if let file {
     bytes = try readFile(file, command: command)
     origin = file
+    if let expectSHA256, SHA256.hex(bytes) != expectSHA256.lowercased() {
+      throw InputFailure(
+        command: command,
+        [
+          "\(file): expected the scenario with SHA-256 \(expectSHA256.lowercased()) (--expect-sha256), found SHA-256 \(SHA256.hex(bytes)): the file changed since the run was planned; restore it, or plan again (buig plan) to run the new one"
+        ])
+    }
   } else {
     guard let b = EmbeddedScenarios.bytes(EmbeddedScenarios.defaultName) else {
       throw InputFailure(
@@ -99,11 +108,15 @@ func checkWritable(_ path: String, command: String) throws {
   }
 }
 
-/// Writes bytes to `path` atomically.
+/// Writes bytes to `path` atomically: into a temporary file beside it, named by the host and
+/// the process so that two writers (a retried batch task on another node) never share one, then
+/// renamed over `path`. A retried task that writes the same bytes leaves the same file.
 func writeData(_ data: Data, to path: String, command: String) throws {
   let url = URL(fileURLWithPath: path)
+  var host = [CChar](repeating: 0, count: 256)
+  let hostName = gethostname(&host, host.count - 1) == 0 ? String(cString: host) : "host"
   let temp = url.deletingLastPathComponent().appendingPathComponent(
-    ".\(url.lastPathComponent).\(getpid()).tmp")
+    ".\(url.lastPathComponent).\(hostName).\(getpid()).tmp")
   do {
     try data.write(to: temp)
     // rename(2) replaces the target atomically: a reader sees the old file or the new one.
@@ -147,6 +160,13 @@ struct RunCommand: ParsableCommand {
     help: ArgumentHelp(
       "Run only shard K of M and write a partial result (needs --output).", valueName: "K/M"))
   var shard: String?
+
+  @Option(
+    name: .customLong("expect-sha256"),
+    help: ArgumentHelp(
+      "Refuse FILE unless its bytes have this SHA-256 (as sha256sum prints it): a planned task (buig plan) runs only the scenario it was planned for.",
+      valueName: "HEX"))
+  var expectSHA256: String?
 
   @Option(
     help: ArgumentHelp(
@@ -198,6 +218,15 @@ struct RunCommand: ParsableCommand {
         "--paths and --precision cannot be combined: --precision runs rounds of \(Money.group(String(MonteCarlo.Precision(quantity: .netBurden, target: 1).round))) paths until its target is met (at most --max-paths); found --paths \(paths)"
       )
     }
+    if let hex = expectSHA256 {
+      if file == nil {
+        throw ValidationError("--expect-sha256 checks a scenario FILE; found none")
+      }
+      if hex.count != 64 || !hex.allSatisfy(\.isHexDigit) {
+        throw ValidationError(
+          "--expect-sha256: expected 64 hexadecimal digits (sha256sum FILE), found \"\(hex)\"")
+      }
+    }
     if let maxPaths, maxPaths < 2 {
       throw ValidationError("--max-paths: expected at least 2 paths, found \(maxPaths)")
     }
@@ -222,7 +251,8 @@ struct RunCommand: ParsableCommand {
     try out.checkWritable(command: "run")
     let shardSpec = try parseShard()
     let loaded = try loadScenario(
-      file, command: "run", rules: rules, set: setOptions, seed: monteCarlo.seed)
+      file, command: "run", rules: rules, set: setOptions, seed: monteCarlo.seed,
+      expectSHA256: expectSHA256)
     let scenario = loaded.scenario
     let discount = try discountOption.discount(scenario.rules, command: "run")
     let projection = try loaded.projection(command: "run")
@@ -236,7 +266,8 @@ struct RunCommand: ParsableCommand {
         source: .option(
           maxPaths == nil
             ? "--precision (at most --max-paths \(Money.group(String(rule.maxPaths))) paths, the default)"
-            : "--max-paths"), limit: monteCarlo.memory, canShard: false, command: "run")
+            : "--max-paths"), limit: monteCarlo.memory,
+        threads: monteCarlo.threadsOption.count, canShard: false, command: "run")
       let info = try simulate(
         scenario, projection, monteCarlo.options(paths: rule.round), quiet: monteCarlo.quiet,
         precision: rule, discountRate: discount.rate, reserve: reserveOption.reserve(scenario),
@@ -263,7 +294,8 @@ struct RunCommand: ParsableCommand {
     }
     guard let (k, m) = shardSpec else {
       try checkMemory(
-        paths: paths, series: series, source: source, limit: monteCarlo.memory, canShard: true,
+        paths: paths, series: series, source: source, limit: monteCarlo.memory,
+        threads: monteCarlo.threadsOption.count, canShard: true,
         command: "run")
       let info = try simulate(
         scenario, projection, monteCarlo.options(paths: paths), quiet: monteCarlo.quiet,
@@ -276,6 +308,7 @@ struct RunCommand: ParsableCommand {
     let range = PartialResult.range(shard: k, of: m, paths: paths)
     try checkMemory(
       paths: range.count, series: series, source: source, limit: monteCarlo.memory,
+      threads: monteCarlo.threadsOption.count,
       canShard: true, command: "run")
     let mc = try makeEngine(scenario, projection: projection, seed: scenario.seed, command: "run")
     for w in warnings(of: mc, scenario) {

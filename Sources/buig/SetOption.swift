@@ -58,11 +58,13 @@ func editedOrigin(_ origin: String, _ edits: [ScenarioEdit]) -> String {
 /// A scenario as a command that runs it reads it: the file (or the embedded default) with the
 /// `--set` edits made, under the rule options, with `--seed` when given.
 func loadScenario(
-  _ file: String?, command: String, rules: RuleOptions, set: SetOptions, seed: UInt64?
+  _ file: String?, command: String, rules: RuleOptions, set: SetOptions, seed: UInt64?,
+  expectSHA256: String? = nil
 ) throws -> LoadedScenario {
   let edits = try set.edits(command: command)
   let table = try rules.table(command: command)
-  var loaded = try loadScenario(file, command: command, rules: table, edits: edits)
+  var loaded = try loadScenario(
+    file, command: command, rules: table, edits: edits, expectSHA256: expectSHA256)
   if let seed { loaded.scenario.seed = seed }
   return loaded
 }

@@ -33,10 +33,28 @@ let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent
 
 /// Runs the built `buig` with `arguments` in `directory` (a scratch folder by default).
 func buig(_ arguments: [String], in directory: URL? = nil, stdin: Data? = nil) throws -> CLIResult {
+  try runProgram(
+    productsDirectory.appendingPathComponent("buig"), arguments, in: directory, stdin: stdin)
+}
+
+/// Runs a bash script file with `environment` added to this process's.
+func bash(_ script: String, environment: [String: String] = [:]) throws -> CLIResult {
+  try runProgram(URL(fileURLWithPath: "/bin/bash"), [script], environment: environment)
+}
+
+/// Runs `executable` with `arguments` in `directory` (a scratch folder by default), with
+/// `environment` added to this process's, and collects what it printed.
+func runProgram(
+  _ executable: URL, _ arguments: [String], in directory: URL? = nil, stdin: Data? = nil,
+  environment: [String: String] = [:]
+) throws -> CLIResult {
   let process = Process()
-  process.executableURL = productsDirectory.appendingPathComponent("buig")
+  process.executableURL = executable
   process.arguments = arguments
   process.currentDirectoryURL = directory ?? FileManager.default.temporaryDirectory
+  if !environment.isEmpty {
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+  }
   // Output goes to files, so that neither stream can fill a pipe and block the child.
   let dir = try scratchDirectory()
   let outURL = dir.appendingPathComponent("stdout")
