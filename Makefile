@@ -110,6 +110,14 @@ sanitize-thread: pydeps
 	TSAN_OPTIONS=halt_on_error=1:abort_on_error=1 \
 	  swift test --skip-build --sanitize=thread --scratch-path .build-tsan
 
+# buig plan on a real single-node Slurm (Debian's slurm-wlm and munge, installed when missing),
+# started by scripts/slurm-local.sh and stopped at the end: scripts/test-slurm.sh says what it
+# checks. Needs root (or sudo) for munged and slurmd.
+.PHONY: test-slurm
+test-slurm: deps
+	swift build --product buig
+	scripts/test-slurm.sh .build/debug/buig
+
 # libFuzzer over the JSON reader, the scenario decoder, the rule-file reader and --set
 # (scripts/fuzz.sh; Fuzz/Fuzz.swift): FUZZ_SECONDS per target (default 30), or FUZZ_RUNS
 # executions each. Crashes land in .build-fuzz/artifacts/ and fail the target.
