@@ -7,6 +7,7 @@
 # 1. plans groningen-2018 at 4 shards, submits it (submit.sh), waits for the merge job, and
 #    compares DIR/result.json with `buig run FILE --paths N --seed S --format json` byte for byte;
 # 2. reruns one shard (sbatch --array=2): the same part bytes; merges again: the same result;
+#    has Slurm requeue another (scontrol requeue): it runs again and writes the same bytes;
 # 3. deletes one part: the merge job fails, names the task to rerun, and writes no result;
 # 4. changes the scenario: the rerun task fails with the sha256 message and writes no part.
 # Prints how long each step and the whole took.
@@ -77,6 +78,17 @@ cmp "$work/part-2.before" "$plan/parts/groningen-2018-2.bin" || fail "a rerun sh
 sbatch --wait --quiet "$plan/merge.sbatch" || fail "the second merge failed"
 cmp "$work/result.before" "$plan/result.json" || fail "the second merge changed the result"
 step "rerun shard 2 and merge again: the same bytes"
+
+# Slurm's own requeue of a finished task (as after a node failure): it runs again, rewrites its
+# part (a new modification time) with the same bytes.
+cp "$plan/parts/groningen-2018-3.bin" "$work/part-3.before"
+written=$(stat -c %y "$plan/parts/groningen-2018-3.bin")
+scontrol requeue "${array}_3"
+state=$(wait_job "${array}_3")
+[ "$state" = "COMPLETED " ] || fail "the requeued task 3 ended $state"
+[ "$(stat -c %y "$plan/parts/groningen-2018-3.bin")" != "$written" ] || fail "the requeued task did not run"
+cmp "$work/part-3.before" "$plan/parts/groningen-2018-3.bin" || fail "a requeued shard changed its part"
+step "Slurm requeues task 3: it runs again, the same bytes"
 
 # 3. A missing part: the merge job fails, says which task to rerun, writes nothing.
 rm "$plan/parts/groningen-2018-1.bin" "$plan/result.json"
