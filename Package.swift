@@ -16,6 +16,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
   ],
   targets: [
     // OpenBLAS (CBLAS) and the LAPACK routines it exports, found through pkg-config.
@@ -60,7 +61,10 @@ let package = Package(
       dependencies: [
         "BuigCore", "BuigEngine", "BuigReport", "BuigJSON", "BuigScenario", "BuigCheck",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]
+        .product(name: "FlyingFox", package: "FlyingFox"),
+      ],
+      // The what-if page of `buig serve`: its own HTML, CSS and JavaScript, nothing fetched.
+      resources: [.copy("Resources/serve")]
     ),
     // The seeded generator and property check the test targets share.
     .target(name: "BuigTestSupport", path: "Tests/BuigTestSupport"),

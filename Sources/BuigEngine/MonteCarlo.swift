@@ -11,6 +11,8 @@ public enum MonteCarloError: Error, Equatable, Sendable, CustomStringConvertible
   case batchSize(Int)
   /// The expected durations could not be solved.
   case durations(LinearAlgebra.Failure)
+  /// The run was cancelled (`MonteCarloOptions.cancel`) before its last batch.
+  case cancelled
 
   /// A message for people.
   public var description: String {
@@ -19,6 +21,7 @@ public enum MonteCarloError: Error, Equatable, Sendable, CustomStringConvertible
     case .batchSize(let b):
       "--batch-size: expected a positive multiple of \(MonteCarlo.tile), found \(b)"
     case .durations(let f): "the flow model's expected durations could not be solved (\(f))"
+    case .cancelled: "the run was cancelled before it finished"
     }
   }
 }
@@ -36,18 +39,37 @@ public struct MonteCarloOptions: Sendable {
   public var batchSize: Int
   /// The kernel.
   public var kernel: KernelKind
+  /// When set, workers look at it before each batch and stop taking batches once it is
+  /// raised; the run then throws `MonteCarloError.cancelled` (a live view drops a run that a
+  /// newer request has made stale). It never changes a finished run's numbers.
+  public var cancel: CancelFlag?
 
   /// Options.
   public init(
     firstPath: Int = 0, paths: Int, threads: Int = 2, batchSize: Int = 1024,
-    kernel: KernelKind = .blas
+    kernel: KernelKind = .blas, cancel: CancelFlag? = nil
   ) {
     self.firstPath = firstPath
     self.paths = paths
     self.threads = threads
     self.batchSize = batchSize
     self.kernel = kernel
+    self.cancel = cancel
   }
+}
+
+/// A flag one thread raises and a run's workers read between batches (`MonteCarloOptions.cancel`).
+public final class CancelFlag: Sendable {
+  private let raised = Atomic<Bool>(false)
+
+  /// A flag, not raised.
+  public init() {}
+
+  /// Raises the flag; a run that reads it stops before its next batch.
+  public func raise() { raised.store(true, ordering: .relaxed) }
+
+  /// Whether the flag has been raised.
+  public var isRaised: Bool { raised.load(ordering: .relaxed) }
 }
 
 /// The Monte Carlo engine: the model of a scenario (flow model, calibration, correlation,
@@ -200,7 +222,7 @@ public final class MonteCarlo: Sendable {
       let shared = SharedBuffer(pointer: buffer)
       DispatchQueue.concurrentPerform(iterations: workers) { _ in
         var worker = Worker(self, source: source, kernel: options.kernel)
-        while true {
+        while options.cancel?.isRaised != true {
           let index = next.add(1, ordering: .relaxed).oldValue
           guard index < batchList.count else { break }
           let range = batchList[index]
@@ -215,6 +237,7 @@ public final class MonteCarlo: Sendable {
         }
       }
     }
+    if options.cancel?.isRaised == true, done.load(ordering: .relaxed) < n { throw .cancelled }
     return PathValues(layout: layout, firstPath: start, count: n, storage: storage)
   }
 

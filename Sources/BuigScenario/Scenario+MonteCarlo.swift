@@ -136,7 +136,8 @@ extension ScenarioReader {
         inflowSources($0, record: fromScenario.contains("inflowSources"))
       }),
       let price = array("priceFactors", 0...10),
-      let phi = econ("persistence", 0...0.99), let sd = econ("innovationSD", 0...10),
+      let phi = econ("persistence", 0...0.99),
+      let sd = econ("innovationSD", FieldRange.innovationSD),
       let workE = econ("workExitElasticity", -1...1),
       let national = econ("nationalCaseloadElasticity", -1...1),
       let growth = econ("macrobudgetGrowth", -0.5...1)

@@ -119,11 +119,11 @@ final class ScenarioReader {
     self.builtIn = builtIn
   }
 
-  static let money: ClosedRange<Decimal> = 0...100_000_000_000
-  static let signedMoney: ClosedRange<Decimal> = -100_000_000_000...100_000_000_000
-  static let households: ClosedRange<Decimal> = 0...10_000_000
-  static let pricePerHousehold: ClosedRange<Decimal> = 0...1_000_000
-  static let fraction: ClosedRange<Decimal> = 0...1
+  static let money = FieldRange.money
+  static let signedMoney = FieldRange.signedMoney
+  static let households = FieldRange.households
+  static let pricePerHousehold = FieldRange.pricePerHousehold
+  static let fraction = FieldRange.fraction
 
   func read(_ r: JSONReader, sha256: String) -> Scenario? {
     guard let o = r.object(keys: Scenario.topLevelKeys) else { return nil }
@@ -793,4 +793,21 @@ final class ScenarioReader {
     }
     return PartContext(budget: amount, rules: rules, trail: trail).parts(o)
   }
+}
+
+/// The ranges a scenario file's fields are checked against (docs/scenario-format.md), for
+/// those that show them to people (the controls of `buig serve`).
+public enum FieldRange {
+  /// Amounts in EUR (a budget, a cost): 0 to 100 billion.
+  public static let money: ClosedRange<Decimal> = 0...100_000_000_000
+  /// Amounts in EUR that may be negative (a prior result): ±100 billion.
+  public static let signedMoney: ClosedRange<Decimal> = -100_000_000_000...100_000_000_000
+  /// Households (a caseload, an intake): 0 to 10 million.
+  public static let households: ClosedRange<Decimal> = 0...10_000_000
+  /// EUR per household per year (a net price, a saving per success): 0 to 1 million.
+  public static let pricePerHousehold: ClosedRange<Decimal> = 0...1_000_000
+  /// A share (a success rate): 0 to 1.
+  public static let fraction: ClosedRange<Decimal> = 0...1
+  /// `flows.economy.innovationSD`, the yearly shock's standard deviation in index points: 0 to 10.
+  public static let innovationSD: ClosedRange<Double> = 0...10
 }

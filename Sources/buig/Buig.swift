@@ -25,7 +25,7 @@ struct Buig: ParsableCommand {
       RunCommand.self, ValidateCommand.self, ExampleCommand.self, CompareCommand.self,
       CheckCommand.self, ReserveCommand.self, SwitchingCommand.self, SensitivityCommand.self,
       ReportCommand.self,
-      MergeCommand.self, PlanCommand.self,
+      MergeCommand.self, PlanCommand.self, ServeCommand.self,
       VangnetCommand.self, RulesCommand.self, PositionCommand.self,
     ],
     defaultSubcommand: RunCommand.self
@@ -59,12 +59,21 @@ struct Buig: ParsableCommand {
 struct InputFailure: Error {
   var message: String
   var exitCode: Int32 = 1
+  /// The problems, one a line, without the `buig COMMAND: error: ` prefix (what `buig serve`
+  /// returns as a request's problems).
+  var lines: [String]
 
   init(command: String, _ lines: [String]) {
     message = lines.map { "buig \(command): error: \($0)\n" }.joined()
+    self.lines = lines
   }
 
-  init(rawMessage: String) { message = rawMessage }
+  init(rawMessage: String) {
+    message = rawMessage
+    lines = rawMessage.split(separator: "\n").map { line in
+      line.range(of: ": error: ").map { String(line[$0.upperBound...]) } ?? String(line)
+    }
+  }
 
   init(command: String, issues: InputIssues) {
     self.init(command: command, issues.issues.map(\.description))
@@ -122,6 +131,7 @@ func located(_ issues: InputIssues, in origin: String) -> [String] {
 func readFile(
   _ path: String, command: String, maximumBytes: Int? = JSONParser.maximumBytes
 ) throws -> [UInt8] {
+  if let inline = InlineFiles.files[path] { return inline }
   if let maximumBytes,
     let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
     size > maximumBytes
@@ -175,4 +185,13 @@ func parseAmount(_ text: String, option: String, allowNegative: Bool) -> Result<
 /// Writes text to standard output.
 func emit(_ text: String) {
   FileHandle.standardOutput.write(Data(text.utf8))
+}
+
+/// Files that a `buig serve` request carries in its body (an inline scenario, named
+/// `request`), which `readFile(_:command:maximumBytes:)` returns instead of reading the disk
+/// while a command runs for that request. Bound per task and thread (`withValue`), so that
+/// requests served at once never see each other's files; empty outside a request.
+enum InlineFiles {
+  /// The name → bytes of the current request's files.
+  @TaskLocal static var files: [String: [UInt8]] = [:]
 }

@@ -33,7 +33,19 @@ struct LoadedScenario {
   var bytes: [UInt8]
 }
 
-/// Reads a scenario file (or the embedded default when `file` is nil), or fails with every
+/// The embedded scenario a FILE argument names: `NAME` or `embedded:NAME` when no file of that
+/// name exists (nor a request's inline file, `InlineFiles`) and buig ships a scenario `NAME`
+/// (`buig example` lists them); otherwise `nil`, and FILE is read as a file.
+func embeddedName(_ file: String) -> String? {
+  if file.hasPrefix("embedded:") { return String(file.dropFirst("embedded:".count)) }
+  guard !file.contains("/"), InlineFiles.files[file] == nil,
+    !FileManager.default.fileExists(atPath: file), EmbeddedScenarios.names().contains(file)
+  else { return nil }
+  return file
+}
+
+/// Reads a scenario file (or the embedded default when `file` is nil; or an embedded scenario
+/// by name, `embeddedName(_:)`), or fails with every
 /// problem, one per line, prefixed by the file name. `edits` (`--set`, see `SetOptions`) are made
 /// to the file's JSON document first; the scenario's bytes and hash are then the edited
 /// document's, and `scenario.edits` records them. With `expectSHA256` (`--expect-sha256`),
@@ -44,7 +56,10 @@ func loadScenario(
 ) throws -> LoadedScenario {
   var bytes: [UInt8]
   let origin: String
-  if let file {
+  if let file, let name = embeddedName(file), let b = EmbeddedScenarios.bytes(name) {
+    bytes = b
+    origin = "embedded:\(name)"
+  } else if let file {
     bytes = try readFile(file, command: command)
     origin = file
     if let expectSHA256, SHA256.hex(bytes) != expectSHA256.lowercased() {
@@ -244,7 +259,7 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     if let file, !FileManager.default.fileExists(atPath: file), !file.contains("/"),
-      !file.contains(".")
+      !file.contains("."), embeddedName(file) == nil, InlineFiles.files[file] == nil
     {
       throw ValidationError("'\(file)' is neither a command nor a file; see buig --help.")
     }

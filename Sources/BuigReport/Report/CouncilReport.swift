@@ -99,90 +99,9 @@ public enum CouncilReport {
       "<p class=\"meta\">\(esc(r.identity.municipality)) · \(esc(w.scenario)) <code>\(esc(r.identity.scenario))</code> · \(esc(w.paths)) \(n.number(Double(summary.paths))) · \(esc(w.seed)) \(r.identity.seed) · \(esc(w.generated(BuigVersion.current)))</p></header>"
     )
 
-    // Summary.
-    let burden = p.years.reduce(0.0) { $0 + $1.netBurden.doubleValue }
-    var sentences: [String] = []
-    sentences.append(
-      w.sentenceNetBurden(
-        p.years.map { (String($0.year), n.eurosText($0.netBurden.doubleValue)) }, span,
-        n.eurosText(burden)))
-    let h = summary.horizon
-    sentences.append(
-      w.sentenceReserve(
-        span, n.eurosText(h.netBurden.quantile(0.9)!), n.eurosText(h.netBurden.quantile(0.95)!)))
-    let thresholds = years.compactMap { y in
-      summary.deficitAboveThreshold[y].map { (String(y), n.percent($0.exceedance.probability)) }
-    }
-    if !thresholds.isEmpty { sentences.append(w.sentenceThreshold(thresholds)) }
-    let package = p.packageWorth(rate: r.discount.rate)
-    if let effect = package.effectAfterVangnet, let net = package.netAfterVangnet,
-      let npv = package.npv
-    {
-      sentences.append(
-        w.sentencePackage(
-          n.eurosText(package.cost.doubleValue), n.eurosText(effect.doubleValue),
-          n.eurosText(net.doubleValue), n.eurosText(npv.doubleValue)))
-    }
-    body.append(
-      "<section id=\"samenvatting\"><h2>\(esc(w.summary))</h2><ul class=\"summary\">"
-        + sentences.map { "<li>\(esc($0))</li>" }.joined() + "</ul><p class=\"note\">"
-        + esc(w.explainAfterVangnet) + "</p></section>")
-
-    // Meerjarenbeeld.
-    var rows: [[String]] = []
-    for q in Quantity.reported + [.baselineNetBurden] {
-      var cells = [esc(w.quantity(q))]
-      for y in p.years {
-        let v = y.value(q).doubleValue
-        cells.append(q == .caseload ? n.number(v) : n.euros(v))
-      }
-      let sum = p.years.reduce(0.0) { $0 + $1.value(q).doubleValue }
-      cells.append(
-        [
-          .budget, .spending, .result, .vangnet, .netBurden, .interventionCost, .interventionYield,
-          .baselineNetBurden,
-        ].contains(q) ? n.euros(sum) : "")
-      rows.append(cells)
-    }
-    body.append(
-      "<section id=\"meerjarenbeeld\"><h2>\(esc(w.meerjarenbeeld))</h2>"
-        + table([""] + years.map(String.init) + [esc(w.horizon)], rows) + "</section>")
-
-    // Fan charts.
-    var fans: [String] = []
-    let euroFormat = ChartFormat { n.euros($0) }
-    let countFormat = ChartFormat { n.number($0) }
-    for (q, id) in [
-      (Quantity.result, "result"), (.netBurden, "net-burden"), (.caseload, "caseload"),
-    ] {
-      let s = years.map { summary[q, year: $0] }
-      guard s.allSatisfy({ $0 != nil }) else { continue }
-      let ss = s.map { $0! }
-      var lines: [ChartLine] = []
-      if q == .result {
-        let entries = p.years.enumerated().map { k, y -> Double? in
-          mc.engine.accounting.schedules[k].map { -$0.entry * y.budget.budget.doubleValue }
-        }
-        if entries.allSatisfy({ $0 != nil }) {
-          lines.append(ChartLine(label: w.vangnetThreshold, values: entries.map { $0! }))
-        }
-      }
-      let label = w.quantity(q)
-      fans.append(
-        figure(
-          w.fanTitle(label),
-          Chart.fan(
-            id: "chart-fan-\(id)", title: w.fanTitle(label),
-            description: w.fanDescription(label, span), years: years,
-            p5: ss.map { $0.quantile(0.05)! }, p25: ss.map { $0.quantile(0.25)! },
-            p50: ss.map { $0.quantile(0.5)! }, p75: ss.map { $0.quantile(0.75)! },
-            p95: ss.map { $0.quantile(0.95)! }, expected: p.years.map { $0.value(q).doubleValue },
-            lines: lines, format: q == .caseload ? countFormat : euroFormat,
-            legend: FanLegend(
-              band90: w.band90, band50: w.band50, median: w.median, expected: w.expected))))
-    }
-    body.append(
-      "<section id=\"onzekerheid\"><h2>\(esc(w.uncertainty))</h2>" + fans.joined() + "</section>")
+    body.append(summarySection(r, w))
+    body.append(meerjarenbeeldSection(r, w))
+    body.append(uncertaintySection(r, w))
 
     // Band view.
     body.append(bandSection(r, w))
@@ -191,6 +110,7 @@ public enum CouncilReport {
     body.append(interventionSection(r, w))
 
     // Attribution.
+    let euroFormat = ChartFormat { n.euros($0) }
     var falls: [String] = []
     for y in p.years {
       let steps = y.attribution.lines.map { (w.cause($0.cause), $0.amount?.doubleValue) }
@@ -214,6 +134,8 @@ public enum CouncilReport {
     body.append(sensitivitySection(r, w))
 
     // Reserve.
+    let burden = p.years.reduce(0.0) { $0 + $1.netBurden.doubleValue }
+    let h = summary.horizon
     var reserveRows: [[String]] = []
     for level in ReserveRender.levels {
       reserveRows.append(
@@ -240,6 +162,129 @@ public enum CouncilReport {
       + "<title>\(esc(w.title(r.identity.title)))</title><style>\(style)</style></head><body>\n"
       + body.joined(separator: "\n") + "\n</body></html>\n"
   }
+
+  /// The summary: the net burden by year and over the horizon, the reserve at 90% and 95%
+  /// certainty, the chance of a deficit beyond the vangnet's threshold, and the package after the
+  /// vangnet.
+  static func summarySection(_ r: CouncilReportInput, _ w: ReportWords) -> String {
+    let n = w.numbers
+    let p = r.projection
+    let years = p.years.map(\.year)
+    let span = "\(years.first ?? 0)-\(years.last ?? 0)"
+    let summary = r.monteCarlo.summary
+    let burden = p.years.reduce(0.0) { $0 + $1.netBurden.doubleValue }
+    var sentences: [String] = []
+    sentences.append(
+      w.sentenceNetBurden(
+        p.years.map { (String($0.year), n.eurosText($0.netBurden.doubleValue)) }, span,
+        n.eurosText(burden)))
+    let h = summary.horizon
+    sentences.append(
+      w.sentenceReserve(
+        span, n.eurosText(h.netBurden.quantile(0.9)!), n.eurosText(h.netBurden.quantile(0.95)!)))
+    let thresholds = years.compactMap { y in
+      summary.deficitAboveThreshold[y].map { (String(y), n.percent($0.exceedance.probability)) }
+    }
+    if !thresholds.isEmpty { sentences.append(w.sentenceThreshold(thresholds)) }
+    let package = p.packageWorth(rate: r.discount.rate)
+    if let effect = package.effectAfterVangnet, let net = package.netAfterVangnet,
+      let npv = package.npv
+    {
+      sentences.append(
+        w.sentencePackage(
+          n.eurosText(package.cost.doubleValue), n.eurosText(effect.doubleValue),
+          n.eurosText(net.doubleValue), n.eurosText(npv.doubleValue)))
+    }
+    return "<section id=\"samenvatting\"><h2>\(esc(w.summary))</h2><ul class=\"summary\">"
+      + sentences.map { "<li>\(esc($0))</li>" }.joined() + "</ul><p class=\"note\">"
+      + esc(w.explainAfterVangnet) + "</p></section>"
+  }
+
+  /// The meerjarenbeeld: each reported quantity by year, and its horizon total where a sum means
+  /// something (euros; the caseload is not summed).
+  static func meerjarenbeeldSection(_ r: CouncilReportInput, _ w: ReportWords) -> String {
+    let n = w.numbers
+    let p = r.projection
+    let years = p.years.map(\.year)
+    var rows: [[String]] = []
+    for q in Quantity.reported + [.baselineNetBurden] {
+      var cells = [esc(w.quantity(q))]
+      for y in p.years {
+        let v = y.value(q).doubleValue
+        cells.append(q == .caseload ? n.number(v) : n.euros(v))
+      }
+      let sum = p.years.reduce(0.0) { $0 + $1.value(q).doubleValue }
+      cells.append(
+        [
+          .budget, .spending, .result, .vangnet, .netBurden, .interventionCost, .interventionYield,
+          .baselineNetBurden,
+        ].contains(q) ? n.euros(sum) : "")
+      rows.append(cells)
+    }
+    return "<section id=\"meerjarenbeeld\"><h2>\(esc(w.meerjarenbeeld))</h2>"
+      + table([""] + years.map(String.init) + [esc(w.horizon)], rows) + "</section>"
+  }
+
+  /// Fan charts (p5-p95, p25-p75, median, expected) of the result, the net burden and the
+  /// caseload, with the vangnet's entry threshold on the result's chart.
+  static func uncertaintySection(_ r: CouncilReportInput, _ w: ReportWords) -> String {
+    let n = w.numbers
+    let p = r.projection
+    let years = p.years.map(\.year)
+    let span = "\(years.first ?? 0)-\(years.last ?? 0)"
+    let summary = r.monteCarlo.summary
+    var fans: [String] = []
+    let euroFormat = ChartFormat { n.euros($0) }
+    let countFormat = ChartFormat { n.number($0) }
+    for (q, id) in [
+      (Quantity.result, "result"), (.netBurden, "net-burden"), (.caseload, "caseload"),
+    ] {
+      let s = years.map { summary[q, year: $0] }
+      guard s.allSatisfy({ $0 != nil }) else { continue }
+      let ss = s.map { $0! }
+      var lines: [ChartLine] = []
+      if q == .result {
+        let entries = p.years.enumerated().map { k, y -> Double? in
+          r.monteCarlo.engine.accounting.schedules[k].map {
+            -$0.entry * y.budget.budget.doubleValue
+          }
+        }
+        if entries.allSatisfy({ $0 != nil }) {
+          lines.append(ChartLine(label: w.vangnetThreshold, values: entries.map { $0! }))
+        }
+      }
+      let label = w.quantity(q)
+      fans.append(
+        figure(
+          w.fanTitle(label),
+          Chart.fan(
+            id: "chart-fan-\(id)", title: w.fanTitle(label),
+            description: w.fanDescription(label, span), years: years,
+            p5: ss.map { $0.quantile(0.05)! }, p25: ss.map { $0.quantile(0.25)! },
+            p50: ss.map { $0.quantile(0.5)! }, p75: ss.map { $0.quantile(0.75)! },
+            p95: ss.map { $0.quantile(0.95)! }, expected: p.years.map { $0.value(q).doubleValue },
+            lines: lines, format: q == .caseload ? countFormat : euroFormat,
+            legend: FanLegend(
+              band90: w.band90, band50: w.band50, median: w.median, expected: w.expected))))
+    }
+    return "<section id=\"onzekerheid\"><h2>\(esc(w.uncertainty))</h2>" + fans.joined()
+      + "</section>"
+  }
+
+  /// What `buig serve`'s page shows of a run, as the report draws it: the summary, the
+  /// meerjarenbeeld with its horizon totals, the fan charts, the vangnet band view and the
+  /// interventions with their effect after the vangnet (sections in the report's markup, to be
+  /// styled by `styleSheet`).
+  public static func whatIfSections(_ r: CouncilReportInput, language: ReportLanguage) -> [String] {
+    let w = language.words
+    return [
+      summarySection(r, w), meerjarenbeeldSection(r, w), uncertaintySection(r, w),
+      bandSection(r, w), interventionSection(r, w),
+    ]
+  }
+
+  /// The report's style sheet, for pages that show its sections.
+  public static var styleSheet: String { style }
 
   /// The vangnet band view and, per year, what a euro saved is worth at the deficit: 1 − the
   /// compensation rate of the band the deficit falls in (0 below the entry threshold).
