@@ -1,10 +1,11 @@
 # Two commands do all the set-up on a fresh Debian machine with the Swift toolchain:
 #   make run    install what is missing, build, run the main job on the built-in default
 #   make test   install what is missing, run the test suite, the scenario regression check
-#               (buig check against goldens/), the format check and the HTML report checked in
-#               headless Chromium (make browser-test, Tests/browser/README.md)
+#               (buig check against goldens/), the format check, and the HTML report and the
+#               what-if page of buig serve checked in headless Chromium (make browser-test,
+#               Tests/browser/README.md); curl is the HTTP client of the buig serve tests
 SHELL := /bin/bash
-DEB_PACKAGES := libopenblas-dev liblapack-dev pkg-config zlib1g-dev python3
+DEB_PACKAGES := libopenblas-dev liblapack-dev pkg-config zlib1g-dev python3 curl
 # For make browser-test only: a real browser, its WebDriver, pdftotext and a font; Selenium and Pillow.
 BROWSER_DEB_PACKAGES := chromium chromium-driver poppler-utils fonts-dejavu-core
 BROWSER_PY_PACKAGES := selenium Pillow
@@ -78,6 +79,14 @@ browser-test: browser-deps
 	.build/debug/buig report scenarios/groningen-2018.json --lang en --compare scenarios/groningen-2018-mechanistic.json \
 	  --output $(BROWSER_OUT)/report-en/report.html --paths 1000 --quiet
 	python3 Tests/browser/check_report.py $(BROWSER_OUT)/report-en/report.html $(BROWSER_OUT)/report-en
+	$(MAKE) browser-test-serve
+
+# The what-if page of buig serve in headless Chromium (Tests/browser/check_serve.py): a slider
+# moved with the keyboard, the figures on the page against buig run --set of the same change.
+.PHONY: browser-test-serve
+browser-test-serve: browser-deps
+	swift build --product buig
+	python3 Tests/browser/check_serve.py .build/debug/buig $(BROWSER_OUT)/serve
 
 lint:
 	swift format lint --strict -r Sources Tests Fuzz Package.swift

@@ -2,6 +2,7 @@ import BuigCore
 import BuigJSON
 import BuigScenario
 import Foundation
+import Synchronization
 import Testing
 
 @testable import BuigEngine
@@ -167,6 +168,33 @@ struct CorrelationTests {
 
 @Suite("Monte Carlo")
 struct MonteCarloTests {
+  @Test func aRaisedCancelFlagStopsTheRunBetweenBatches() throws {
+    let mc = try engine(scenario("groningen-2018"))
+    let plain = try mc.run(MonteCarloOptions(paths: 1_024, threads: 2, batchSize: 128))
+    // Not raised: the same numbers as a run without a flag.
+    let flag = CancelFlag()
+    let unraised = try mc.run(
+      MonteCarloOptions(paths: 1_024, threads: 2, batchSize: 128, cancel: flag))
+    #expect(unraised.storage.map(\.bitPattern) == plain.storage.map(\.bitPattern))
+    // Raised before the run: no batch runs.
+    let early = CancelFlag()
+    early.raise()
+    #expect(throws: MonteCarloError.cancelled) {
+      try mc.run(MonteCarloOptions(paths: 1_024, threads: 1, batchSize: 128, cancel: early))
+    }
+    // Raised after the first of eight batches: the worker stops before the next one.
+    let late = CancelFlag()
+    let done = Mutex<[Int]>([])
+    #expect(throws: MonteCarloError.cancelled) {
+      try mc.run(MonteCarloOptions(paths: 1_024, threads: 1, batchSize: 128, cancel: late)) {
+        paths in
+        done.withLock { $0.append(paths) }
+        late.raise()
+      }
+    }
+    #expect(done.withLock { $0 } == [128])
+  }
+
   @Test func pathsDoNotDependOnThreadsOrBatchSize() throws {
     let mc = try engine(try scenario("groningen-2018"))
     let a = try mc.run(MonteCarloOptions(paths: 1_000, threads: 1, batchSize: 256))
