@@ -121,7 +121,9 @@ def colour_stats(image) -> tuple[int, float]:
     return min(len(histogram), 257), (total - dominant) / total
 
 
-def start_browser(args, profile: str):
+def start_browser(args, profile: str, server: str | None = None):
+    """Headless Chromium with no network: host names do not resolve and every connection goes to a
+    closed port, except, with `server` (an address such as 127.0.0.1), connections to it."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -137,9 +139,9 @@ def start_browser(args, profile: str):
         "--hide-scrollbars",
         # Every host name fails to resolve and every connection goes to a closed local port, so a
         # fetch can only fail; the browser's own background traffic is off.
-        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--host-resolver-rules=MAP * ~NOTFOUND" + (f", EXCLUDE {server}" if server else ""),
         "--proxy-server=127.0.0.1:9",
-        "--proxy-bypass-list=<-loopback>",
+        f"--proxy-bypass-list={server or '<-loopback>'}",
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",

@@ -22,46 +22,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from check_report import colour_stats  # noqa: E402
+from check_report import colour_stats, start_browser  # noqa: E402
 
 SCENARIO = "groningen-2018-mechanistic"
 SLIDER = "interventions.jongeren.successRate"
 STEPS = 10  # arrow presses of 0.01 each: 0.35 -> 0.45
 FIGURES = ("expected", "p50", "p90", "p95")
-
-
-def start_browser(args, profile: str):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = args.chromium
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-dev-shm-usage",
-        "--disable-gpu",
-        "--window-size=1400,1700",
-        "--force-device-scale-factor=1",
-        "--hide-scrollbars",
-        # Host names do not resolve and every connection but the server's goes to a closed port.
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-        "--proxy-server=127.0.0.1:9",
-        "--proxy-bypass-list=127.0.0.1",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-default-apps",
-        "--disable-extensions",
-        "--no-first-run",
-        "--no-default-browser-check",
-        "--lang=nl-NL",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    # Debian's chromedriver, named explicitly: Selenium's manager downloads nothing.
-    return webdriver.Chrome(service=Service(executable_path=args.chromedriver), options=options)
 
 
 def main() -> int:
@@ -71,6 +37,7 @@ def main() -> int:
     parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
     parser.add_argument("--chromedriver", default=shutil.which("chromedriver") or "/usr/bin/chromedriver")
     args = parser.parse_args()
+    args.width, args.height = 1400, 1700
     if not Path(args.chromium).exists() or not Path(args.chromedriver).exists():
         print(f"no browser: {args.chromium} or {args.chromedriver} is missing (make browser-deps)")
         return 2
@@ -97,7 +64,7 @@ def main() -> int:
         from selenium.webdriver.support.ui import WebDriverWait
 
         with tempfile.TemporaryDirectory() as profile:
-            driver = start_browser(args, profile)
+            driver = start_browser(args, profile, server="127.0.0.1")
             wait = WebDriverWait(driver, 120, poll_frequency=0.1)
             started = time.monotonic()
             driver.get(f"{url}?scenario={SCENARIO}")
@@ -153,6 +120,7 @@ def main() -> int:
             if not text.startswith("€ ") or "." not in text:
                 fail(f"the expected net burden reads {text!r}: expected Dutch euros such as € 26.118.125")
 
+            driver.execute_script("window.scrollTo(0, 0)")
             driver.save_screenshot(str(args.out_dir / "serve.png"))
             from PIL import Image
 

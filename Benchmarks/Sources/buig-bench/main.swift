@@ -3,7 +3,7 @@
 // figures are medians over rounds, and ratios are medians of ratios taken within a round.
 //
 //   buig-bench [--smoke] [--reps N] [--root DIR] [--out FILE] [--python PYTHON]
-//              [--only limits,kernels,numpy,e2e] [--thread-paths N] [--compare-paths N]
+//              [--only limits,kernels,numpy,e2e,serve] [--thread-paths N] [--compare-paths N]
 //              [--sensitivity-paths N] [--keep-scratch] [--wait-quiet SECONDS] [--numpy-tile N]
 import BuigEngine
 import Foundation
@@ -19,7 +19,7 @@ struct Options {
   var root = ".."
   var out: String?
   var python = "python3"
-  var only: Set<String> = ["limits", "kernels", "numpy", "e2e"]
+  var only: Set<String> = ["limits", "kernels", "numpy", "e2e", "serve"]
   var threadPaths = 200_000
   var comparePaths = 100_000
   /// Rows N of `buig sensitivity` (N × (inputs + 2) paths): the scenario's own path count, which
@@ -65,7 +65,7 @@ struct Options {
       case "--python": o.python = try value()
       case "--only":
         o.only = Set(try value().split(separator: ",").map(String.init))
-        let unknown = o.only.subtracting(["limits", "kernels", "numpy", "e2e"])
+        let unknown = o.only.subtracting(["limits", "kernels", "numpy", "e2e", "serve"])
         guard unknown.isEmpty else {
           throw BenchFailure("--only: unknown group(s) \(unknown.sorted())")
         }
@@ -88,7 +88,7 @@ struct Options {
         print(
           """
           USAGE: buig-bench [--smoke] [--reps N] [--root DIR] [--out FILE] [--python PYTHON]
-                            [--only limits,kernels,numpy,e2e] [--thread-paths N] [--compare-paths N]
+                            [--only limits,kernels,numpy,e2e,serve] [--thread-paths N] [--compare-paths N]
                             [--sensitivity-paths N] [--keep-scratch] [--wait-quiet SECONDS]
                             [--numpy-tile N]
 
@@ -994,6 +994,20 @@ func run() throws -> (json: JSON, summary: [String]) {
     }
   }
 
+  // buig serve's latency: after the rounds, as a distribution of its own requests.
+  var serveJSON: JSON = .null
+  if options.only.contains("serve") {
+    let buig = ".build/release/buig"
+    log("buig serve: POST /api/run latency")
+    let s = try serveLatency(
+      buig: buig, paths: smoke ? 1_000 : 10_000,
+      requests: smoke ? (one: 4, fourEach: 2) : (one: 60, fourEach: 20), cliRuns: smoke ? 2 : 20,
+      environment: childEnvironment, scratch: scratch)
+    serveJSON = s.json
+    lines += s.lines
+    if !smoke { targetRows += s.targets }
+  }
+
   for row in targetRows {
     let verdict = row.3.map { $0 ? "met" : "NOT met" } ?? "not measured"
     lines.append("target: \(row.0) = \(fmt(row.1)) (\(row.2)): \(verdict)")
@@ -1057,6 +1071,7 @@ func run() throws -> (json: JSON, summary: [String]) {
     ("compare", compareJSON),
     ("sensitivity", sensitivityJSON),
     ("report", reportJSON),
+    ("serve", serveJSON),
     ("targets", .array(targets)),
   ])
   return (json, lines)
