@@ -33,6 +33,25 @@ public enum LinearAlgebra {
     return m
   }
 
+  /// The inverse of a symmetric positive definite matrix A (row-major, n×n), from its
+  /// Cholesky factor: LAPACK `dpotrf` then `dpotri`. A covariance from an information matrix.
+  ///
+  /// - Complexity: O(n³).
+  public static func inverseSPD(_ a: [Double], n: Int) throws(Failure) -> [Double] {
+    var m = a  // symmetric: row-major = column-major
+    var info: Int32 = 0
+    var nn = Int32(n)
+    var lda = Int32(n)
+    var uplo = CChar(UInt8(ascii: "U"))
+    dpotrf_(&uplo, &nn, &m, &lda, &info, 1)
+    if info > 0 { throw .notPositiveDefinite(minor: Int(info)) }
+    dpotri_(&uplo, &nn, &m, &lda, &info, 1)
+    if info > 0 { throw .singular(pivot: Int(info)) }
+    // dpotri fills the upper triangle (column-major): mirror it.
+    for j in 0..<n { for i in 0..<j { m[i * n + j] = m[j * n + i] } }
+    return m
+  }
+
   /// Solves A·X = B for X (A n×n, B n×k, both row-major) by LU with partial pivoting (LAPACK
   /// `dgesv`).
   ///

@@ -25,7 +25,7 @@ struct Buig: ParsableCommand {
       RunCommand.self, ValidateCommand.self, ExampleCommand.self, CompareCommand.self,
       CheckCommand.self, ReserveCommand.self, SwitchingCommand.self, SensitivityCommand.self,
       ReportCommand.self,
-      MergeCommand.self, PlanCommand.self, ServeCommand.self,
+      MergeCommand.self, PlanCommand.self, ServeCommand.self, CalibrateCommand.self,
       VangnetCommand.self, RulesCommand.self, PositionCommand.self,
     ],
     defaultSubcommand: RunCommand.self

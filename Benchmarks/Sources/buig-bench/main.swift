@@ -26,6 +26,9 @@ struct Options {
   /// gives groningen-2018 intervals well under 0.1.
   var sensitivityPaths = 10_000
   var keepScratch = false
+  /// The `buig` the end-to-end and serve groups run (`--buig`): the release build by default;
+  /// `make bench-smoke` gives the debug build `make test` already made.
+  var buig = ".build/release/buig"
   var waitQuiet = 0.0
   /// Paths per tile of the tiled NumPy peer; nil: the peer's own default (smoke: 128, so that
   /// the check covers several tiles, a partial last tile and both threads).
@@ -61,6 +64,7 @@ struct Options {
         }
         o.numpyTile = n
       case "--root": o.root = try value()
+      case "--buig": o.buig = try value()
       case "--out": o.out = try value()
       case "--python": o.python = try value()
       case "--only":
@@ -90,7 +94,7 @@ struct Options {
           USAGE: buig-bench [--smoke] [--reps N] [--root DIR] [--out FILE] [--python PYTHON]
                             [--only limits,kernels,numpy,e2e,serve] [--thread-paths N] [--compare-paths N]
                             [--sensitivity-paths N] [--keep-scratch] [--wait-quiet SECONDS]
-                            [--numpy-tile N]
+                            [--numpy-tile N] [--buig PATH]
 
           Runs buig's benchmark suite from the package root DIR (default ..) and writes the figures
           as JSON to FILE (default Benchmarks/results/latest.json; with --smoke, a scratch file).
@@ -385,7 +389,7 @@ func run() throws -> (json: JSON, summary: [String]) {
   }
 
   // End to end, through the built executable.
-  let buig = ".build/release/buig"
+  let buig = options.buig
   /// `buig run` on 2 threads and, timed in the same rounds right after it, the engine's BLAS
   /// flow kernel alone on the same paths and months.
   struct EndToEnd {
@@ -997,7 +1001,7 @@ func run() throws -> (json: JSON, summary: [String]) {
   // buig serve's latency: after the rounds, as a distribution of its own requests.
   var serveJSON: JSON = .null
   if options.only.contains("serve") {
-    let buig = ".build/release/buig"
+    let buig = options.buig
     log("buig serve: POST /api/run latency")
     let s = try serveLatency(
       buig: buig, paths: smoke ? 1_000 : 10_000,

@@ -1,0 +1,450 @@
+import BuigCore
+import Foundation
+
+/// Observed periods as the fit reads them: the caseload at each period's end and the counts of
+/// the flows in it (nil where the data has none).
+public struct CalibrationData: Sendable {
+  /// One period.
+  public struct Period: Sendable {
+    /// Households on benefit at the period's end.
+    public var caseload: Double
+    /// New and returning households in the period.
+    public var inflow: Double?
+    /// Exits to work in the period.
+    public var outflowWork: Double?
+    /// Exits to school in the period.
+    public var outflowSchool: Double?
+    /// Exits for other reasons in the period.
+    public var outflowOther: Double?
+    /// All exits, used only when the split is absent.
+    public var outflow: Double?
+
+    /// A period.
+    public init(
+      caseload: Double, inflow: Double?, outflowWork: Double?, outflowSchool: Double?,
+      outflowOther: Double?, outflow: Double?
+    ) {
+      self.caseload = caseload
+      self.inflow = inflow
+      self.outflowWork = outflowWork
+      self.outflowSchool = outflowSchool
+      self.outflowOther = outflowOther
+      self.outflow = outflow
+    }
+  }
+
+  /// Months per period (1 or 3).
+  public var monthsPerPeriod: Int
+  /// The periods; the first is the starting stock, its flows are not used.
+  public var periods: [Period]
+
+  /// Data.
+  public init(monthsPerPeriod: Int, periods: [Period]) {
+    self.monthsPerPeriod = monthsPerPeriod
+    self.periods = periods
+  }
+}
+
+/// Maximum-likelihood calibration of the flow model's levels to observed flows.
+///
+/// The model: each month the on-benefit stock x (28 states: rung × duration band, the
+/// scenario's `FlowModel`) sends a·w_s·x_s to work, b·k_s·x_s to school and e·x_s elsewhere
+/// (w, k: the model's exit rates by state; a, b: levels, 1 = as the model has them; e:
+/// `exitOtherPerMonth`), moves along the ladder and through the bands as the model says, and
+/// receives λ new households (spread as the model's inflow) and r·R returns from recent work
+/// (R: the recent-work stock, fed by the exits to work, leaving at r and at the model's
+/// `workBecomesDurablePerMonth`; where the data counts the exits to work, the observed ones feed
+/// it). At each period's end the stock is scaled to the observed
+/// caseload (the mix stays the model's). The counts of a period are Poisson with the model's
+/// expected flows as means (conditional on the previous stock, independent moves of many
+/// households: the Poisson limit of the binomial; overdispersion is measured for each count
+/// column by Pearson's χ²/(n − p) and, when above 1, divides that column's information:
+/// quasi-Poisson per column).
+///
+/// The estimate maximizes the log-likelihood over log θ by Newton steps with a numerical
+/// Hessian and a backtracking line search; the covariance is the inverse of the observed
+/// information (LAPACK `dpotrf`/`dpotri`), carried to θ by the delta method.
+public struct FlowFit: Sendable {
+  /// A free parameter.
+  public enum Parameter: String, Sendable, CaseIterable {
+    /// The level of exits to work (a multiplier on `exitToWorkPerMonth`).
+    case workExitLevel
+    /// `exitOtherPerMonth`.
+    case exitOtherPerMonth
+    /// `returnFromWorkPerMonth`.
+    case returnFromWorkPerMonth
+    /// New households a month.
+    case inflowPerMonth
+    /// The level of exits to school (a multiplier on `exitToSchoolPerMonth`).
+    case schoolExitLevel
+  }
+
+  /// The result of a fit.
+  public struct Fit: Sendable {
+    /// The parameters fitted, in order.
+    public var parameters: [Parameter]
+    /// Their estimates.
+    public var estimates: [Double]
+    /// Their covariance (row-major), scaled by the dispersion when above 1.
+    public var covariance: [Double]
+    /// Pearson's χ² / (n − p) over every count.
+    public var dispersion: Double
+    /// The same per count column; a column's information is divided by it when above 1.
+    public var columnDispersion: [String: Double]
+    /// The log-likelihood at the estimate (without the constant log y! terms).
+    public var logLikelihood: Double
+    /// Observations used (counts).
+    public var observations: Int
+    /// Newton iterations.
+    public var iterations: Int
+    /// Per period (from the second), the observed and fitted counts.
+    public var fitted: [[String: (observed: Double?, fitted: Double)]]
+
+    /// Standard errors.
+    public var standardErrors: [Double] {
+      (0..<parameters.count).map { covariance[$0 * parameters.count + $0].squareRoot() }
+    }
+
+    /// Correlations (row-major).
+    public var correlation: [Double] {
+      let n = parameters.count
+      let se = standardErrors
+      return (0..<(n * n)).map { covariance[$0] / (se[$0 / n] * se[$0 % n]) }
+    }
+
+    /// The estimate of a parameter, if fitted.
+    public func estimate(_ p: Parameter) -> Double? {
+      parameters.firstIndex(of: p).map { estimates[$0] }
+    }
+  }
+
+  /// Why a fit failed.
+  public enum Failure: Error, Sendable, CustomStringConvertible {
+    case notIdentified([Parameter])
+    case noConvergence
+
+    /// A message for people.
+    public var description: String {
+      switch self {
+      case .notIdentified(let p):
+        "the data do not identify \(p.map(\.rawValue).joined(separator: ", ")): the observed information is singular"
+      case .noConvergence: "the likelihood's maximum was not found in 200 Newton steps"
+      }
+    }
+  }
+
+  let flows: FlowParameters
+  let data: CalibrationData
+  /// On-benefit moves that do not depend on θ (ladder, bands): rate from s to t.
+  let moves: [(from: Int, to: Int, rate: Double)]
+  let workRate: [Double]
+  let schoolRate: [Double]
+  let inflowShape: [Double]
+  let initialShape: [Double]
+  let returnState: Int
+
+  /// A calibration of `flows` (the scenario's, or the defaults) to `data`.
+  public init(flows: FlowParameters, data: CalibrationData) {
+    self.flows = flows
+    self.data = data
+    let model = FlowModel(flows)
+    let n = FlowModel.onBenefitCount
+    let s = FlowModel.stateCount
+    var moves: [(Int, Int, Double)] = []
+    for i in 0..<n {
+      for j in 0..<n where i != j && model.transition[i * s + j] > 0 {
+        moves.append((i, j, model.transition[i * s + j]))
+      }
+    }
+    self.moves = moves
+    var work = [Double](repeating: 0, count: n)
+    var school = [Double](repeating: 0, count: n)
+    for rung in 1...FlowModel.rungs {
+      for band in 0..<FlowModel.bands {
+        let i = FlowModel.state(rung: rung, band: band)
+        work[i] = flows.exitToWorkPerMonth[rung - 1] * flows.durationFactor[band]
+        school[i] = flows.exitToSchoolPerMonth[rung - 1] * flows.durationFactor[band]
+      }
+    }
+    workRate = work
+    schoolRate = school
+    inflowShape = Array(model.inflowShape[0..<n])
+    let initial = Array(model.initialShape[0..<n])
+    let total = initial.reduce(0, +)
+    initialShape = initial.map { $0 / total }
+    returnState = FlowModel.state(rung: flows.returnRung, band: 0)
+  }
+
+  /// The parameters the data's columns can identify: a, e, b from their exit columns (a alone
+  /// when only the total outflow is given), r and λ from the inflow.
+  public var identifiable: [Parameter] {
+    let rows = data.periods.dropFirst()
+    func has(_ k: KeyPath<CalibrationData.Period, Double?>) -> Bool {
+      rows.contains { $0[keyPath: k] != nil }
+    }
+    var p: [Parameter] = []
+    if has(\.outflowWork) || (has(\.outflow) && !has(\.outflowOther)) { p.append(.workExitLevel) }
+    if has(\.outflowOther) { p.append(.exitOtherPerMonth) }
+    if has(\.inflow) { p += [.returnFromWorkPerMonth, .inflowPerMonth] }
+    if has(\.outflowSchool) { p.append(.schoolExitLevel) }
+    return p
+  }
+
+  /// The model's value of a parameter before the fit (the inflow: the data's mean inflow a
+  /// month).
+  public func start(_ p: Parameter) -> Double {
+    switch p {
+    case .workExitLevel, .schoolExitLevel: 1
+    case .exitOtherPerMonth: flows.exitOtherPerMonth
+    case .returnFromWorkPerMonth: flows.returnFromWorkPerMonth
+    case .inflowPerMonth:
+      max(
+        1,
+        data.periods.dropFirst().compactMap(\.inflow).reduce(0, +)
+          / Double(max(1, data.periods.count - 1) * data.monthsPerPeriod))
+    }
+  }
+
+  /// The count columns, in the order of `expected(_:)`'s arrays.
+  public static let countColumns = [
+    "inflow", "outflowWork", "outflowSchool", "outflowOther", "outflow",
+  ]
+
+  /// The observed counts of each period from the second, in `countColumns` order.
+  var observed: [[Double?]] {
+    data.periods.dropFirst().map {
+      [$0.inflow, $0.outflowWork, $0.outflowSchool, $0.outflowOther, $0.outflow]
+    }
+  }
+
+  /// The expected counts of each period from the second, in `countColumns` order, at θ (every
+  /// parameter; those not fitted at `start`).
+  func expected(_ theta: [Parameter: Double]) -> [[Double]] {
+    let a = theta[.workExitLevel] ?? start(.workExitLevel)
+    let b = theta[.schoolExitLevel] ?? start(.schoolExitLevel)
+    let e = theta[.exitOtherPerMonth] ?? start(.exitOtherPerMonth)
+    let r = theta[.returnFromWorkPerMonth] ?? start(.returnFromWorkPerMonth)
+    let lambda = theta[.inflowPerMonth] ?? start(.inflowPerMonth)
+    let d = flows.workBecomesDurablePerMonth
+    let n = FlowModel.onBenefitCount
+    var x = initialShape.map { $0 * data.periods[0].caseload }
+    var work0 = 0.0
+    for s in 0..<n { work0 += a * workRate[s] * x[s] }
+    var recent = r + d > 0 ? work0 / (r + d) : 0
+    var out: [[Double]] = []
+    out.reserveCapacity(data.periods.count)
+    var next = [Double](repeating: 0, count: n)
+    for period in data.periods.dropFirst() {
+      var mu = [Double](repeating: 0, count: 5)
+      for _ in 0..<data.monthsPerPeriod {
+        var toWork = 0.0
+        var toSchool = 0.0
+        var toOther = 0.0
+        for s in 0..<n {
+          let w = a * workRate[s] * x[s]
+          let k = b * schoolRate[s] * x[s]
+          let o = e * x[s]
+          toWork += w
+          toSchool += k
+          toOther += o
+          next[s] = x[s] - w - k - o
+        }
+        for m in moves {
+          let moved = m.rate * x[m.from]
+          next[m.from] -= moved
+          next[m.to] += moved
+        }
+        let returns = r * recent
+        for s in 0..<n { next[s] += lambda * inflowShape[s] }
+        next[returnState] += returns
+        // The recent-work stock is fed by the exits to work that happened, where the data
+        // counts them (spread evenly over the period's months); else by the expected ones.
+        let fed = period.outflowWork.map { $0 / Double(data.monthsPerPeriod) } ?? toWork
+        recent += fed - returns - d * recent
+        mu[0] += lambda + returns
+        mu[1] += toWork
+        mu[2] += toSchool
+        mu[3] += toOther
+        swap(&x, &next)
+      }
+      mu[4] = mu[1] + mu[2] + mu[3]
+      // Anchor the stock to the observed caseload, keeping the model's mix.
+      let total = x.reduce(0, +)
+      if total > 0 { for s in 0..<n { x[s] *= period.caseload / total } }
+      out.append(mu)
+    }
+    return out
+  }
+
+  /// The columns (indices into `countColumns`) the likelihood uses: the split where given,
+  /// else the total.
+  var columns: [Int] {
+    let rows = data.periods.dropFirst()
+    let hasSplit = rows.contains { $0.outflowWork != nil || $0.outflowOther != nil }
+    return hasSplit ? [0, 1, 2, 3] : [0, 4]
+  }
+
+  /// The Poisson log-likelihood Σ y·log μ − μ over the observed counts, per column
+  /// (`countColumns` order; 0 for a column not used).
+  func columnLogLikelihoods(_ theta: [Parameter: Double]) -> [Double] {
+    var l = [Double](repeating: 0, count: 5)
+    let cols = columns
+    for (mu, y) in zip(expected(theta), observed) {
+      for c in cols {
+        guard let yy = y[c], mu[c] > 0 else { continue }
+        l[c] += yy * log(mu[c]) - mu[c]
+      }
+    }
+    return l
+  }
+
+  /// The log-likelihood: the sum over the columns used.
+  func logLikelihood(_ theta: [Parameter: Double]) -> Double {
+    columnLogLikelihoods(theta).reduce(0, +)
+  }
+
+  /// Fits `parameters` (by default the identifiable ones); the others stay at their start.
+  public func fit(_ parameters: [Parameter]? = nil) throws(Failure) -> Fit {
+    let free = parameters ?? identifiable
+    let p = free.count
+    var phi = free.map { log(start($0)) }
+    func theta(_ phi: [Double]) -> [Parameter: Double] {
+      Dictionary(uniqueKeysWithValues: zip(free, phi.map(exp)))
+    }
+    func ll(_ phi: [Double]) -> [Double] { columnLogLikelihoods(theta(phi)) }
+    let h = 1e-4
+    let k = 5
+    /// The gradient of the total and the Hessian of each column (k × p × p), by central
+    /// differences.
+    func derivatives(_ phi: [Double]) -> (gradient: [Double], hessians: [[Double]]) {
+      var g = [Double](repeating: 0, count: p)
+      var hess = [[Double]](repeating: [Double](repeating: 0, count: p * p), count: k)
+      let f0 = ll(phi)
+      for i in 0..<p {
+        var u = phi
+        u[i] += h
+        let plus = ll(u)
+        u[i] -= 2 * h
+        let minus = ll(u)
+        g[i] = (plus.reduce(0, +) - minus.reduce(0, +)) / (2 * h)
+        for c in 0..<k { hess[c][i * p + i] = (plus[c] - 2 * f0[c] + minus[c]) / (h * h) }
+      }
+      for i in 0..<p {
+        for j in (i + 1)..<max(i + 1, p) where j < p {
+          var u = phi
+          u[i] += h
+          u[j] += h
+          let pp = ll(u)
+          u[j] -= 2 * h
+          let pm = ll(u)
+          u[i] -= 2 * h
+          let mm = ll(u)
+          u[j] += 2 * h
+          let mp = ll(u)
+          for c in 0..<k {
+            hess[c][i * p + j] = (pp[c] - pm[c] - mp[c] + mm[c]) / (4 * h * h)
+            hess[c][j * p + i] = hess[c][i * p + j]
+          }
+        }
+      }
+      return (g, hess)
+    }
+    func total(_ hessians: [[Double]], weights: [Double]) -> [Double] {
+      (0..<(p * p)).map { e in (0..<k).reduce(0) { $0 + weights[$1] * hessians[$1][e] } }
+    }
+    var iterations = 0
+    var current = ll(phi).reduce(0, +)
+    var converged = false
+    while iterations < 200 {
+      iterations += 1
+      let (g, hessians) = derivatives(phi)
+      let negH = total(hessians, weights: [Double](repeating: -1, count: k))
+      // A Newton step where −H is positive definite; a gradient step otherwise.
+      var step: [Double]
+      if (try? LinearAlgebra.cholesky(negH, n: p)) != nil,
+        let solved = try? LinearAlgebra.solve(negH, n: p, g, columns: 1)
+      {
+        step = solved
+      } else {
+        let scale = 1 / max(1, g.map(abs).max() ?? 1)
+        step = g.map { $0 * scale }
+      }
+      let largest = step.map(abs).max() ?? 0
+      if largest > 1 { step = step.map { $0 / largest } }
+      var t = 1.0
+      var done = false
+      while t > 1e-10 {
+        let trial = zip(phi, step).map { $0 + t * $1 }
+        let value = ll(trial).reduce(0, +)
+        if value.isFinite && value >= current - 1e-9 {
+          phi = trial
+          done = t * largest < 1e-7
+          current = value
+          break
+        }
+        t /= 2
+      }
+      if done || t <= 1e-10 {
+        converged = true
+        break
+      }
+    }
+    guard converged else { throw .noConvergence }
+    // Pearson's χ² / (n − p) per column: each count stream's own dispersion.
+    let t = theta(phi)
+    let mus = expected(t)
+    var chi2 = [Double](repeating: 0, count: k)
+    var counts = [Int](repeating: 0, count: k)
+    for (mu, y) in zip(mus, observed) {
+      for c in columns {
+        guard let yy = y[c], mu[c] > 0 else { continue }
+        chi2[c] += (yy - mu[c]) * (yy - mu[c]) / mu[c]
+        counts[c] += 1
+      }
+    }
+    let informed = informedBy(free)
+    let dispersion = (0..<k).map { c -> Double in
+      let dof = counts[c] - informed[c]
+      return dof > 0 ? chi2[c] / Double(dof) : 1
+    }
+    // The information: each column's −Hessian over its dispersion (never below Poisson's).
+    let (_, hessians) = derivatives(phi)
+    let info = total(hessians, weights: dispersion.map { -1 / max(1, $0) })
+    let covPhi: [Double]
+    do {
+      covPhi = try LinearAlgebra.inverseSPD(info, n: p)
+    } catch {
+      throw .notIdentified(free)
+    }
+    let estimates = phi.map(exp)
+    var cov = [Double](repeating: 0, count: p * p)
+    for i in 0..<p {
+      for j in 0..<p { cov[i * p + j] = estimates[i] * estimates[j] * covPhi[i * p + j] }
+    }
+    let used = columns
+    let all = used.reduce(0.0) { $0 + chi2[$1] }
+    let n = used.reduce(0) { $0 + counts[$1] }
+    return Fit(
+      parameters: free, estimates: estimates, covariance: cov,
+      dispersion: n > p ? all / Double(n - p) : 1,
+      columnDispersion: Dictionary(
+        uniqueKeysWithValues: used.map { (Self.countColumns[$0], dispersion[$0]) }),
+      logLikelihood: current, observations: n, iterations: iterations,
+      fitted: zip(mus, observed).map { mu, y in
+        Dictionary(
+          uniqueKeysWithValues: (0..<k).map {
+            (Self.countColumns[$0], (observed: y[$0], fitted: mu[$0]))
+          })
+      })
+  }
+
+  /// How many of `free` each column informs (for its degrees of freedom).
+  func informedBy(_ free: [Parameter]) -> [Int] {
+    func count(_ ps: [Parameter]) -> Int { ps.filter(free.contains).count }
+    return [
+      count([.returnFromWorkPerMonth, .inflowPerMonth]), count([.workExitLevel]),
+      count([.schoolExitLevel]), count([.exitOtherPerMonth]),
+      count([.workExitLevel, .exitOtherPerMonth, .schoolExitLevel]),
+    ]
+  }
+}

@@ -1,0 +1,343 @@
+import ArgumentParser
+import BuigCore
+import BuigEngine
+import BuigJSON
+import BuigScenario
+import Foundation
+
+/// `buig calibrate`: the flow model's levels fitted to a municipality's observed flows.
+struct CalibrateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "calibrate",
+    abstract: "Fit the flow model to observed caseload and flows (a CSV of months or quarters).",
+    discussion: """
+      DATA.csv (docs/calibration-data.md): period, caseload, inflow and, where known, \
+      outflowWork, outflowSchool, outflowOther (or outflow). The fit: Poisson maximum likelihood \
+      of each period's counts given the model's expected flows from the previous stock, with \
+      standard errors and correlations from the observed information (quasi-Poisson when the \
+      counts are overdispersed). --output writes a scenario fragment: the fitted flows with the \
+      data file's name and SHA-256 as their source, uncertainty and correlation entries for the \
+      Monte Carlo, and the fit itself (estimates, standard errors, observed against fitted). \
+      --write-scenario writes the scenario with the fragment merged in.
+      """)
+
+  @Argument(help: ArgumentHelp("Observed periods (CSV).", valueName: "DATA.csv"))
+  var data: String
+
+  @Option(help: ArgumentHelp("The scenario whose flow model is fitted.", valueName: "FILE"))
+  var scenario: String
+
+  @Option(
+    help: ArgumentHelp("Write the fitted fragment (JSON) to this file.", valueName: "PATH"))
+  var output: String
+
+  @Option(
+    name: .customLong("write-scenario"),
+    help: ArgumentHelp(
+      "Also write the scenario with the fitted fragment merged in.", valueName: "PATH"))
+  var writeScenario: String?
+
+  @OptionGroup var rules: RuleOptions
+
+  func run() throws {
+    try checkWritable(output, command: "calibrate")
+    if let writeScenario { try checkWritable(writeScenario, command: "calibrate") }
+    let bytes = try readFile(data, command: "calibrate")
+    let name = URL(fileURLWithPath: data).lastPathComponent
+    let observed: ObservedData
+    do {
+      observed = try ObservedData.read(bytes, name: name)
+    } catch {
+      throw InputFailure(command: "calibrate", error.issues.map(\.description))
+    }
+    let table = try rules.table(command: "calibrate")
+    let loaded = try loadScenario(scenario, command: "calibrate", rules: table)
+    let flows = loaded.scenario.stochastic.flows
+    let calibration = FlowFit(flows: flows, data: observed.calibrationData)
+    let fit: FlowFit.Fit
+    do {
+      fit = try calibration.fit()
+    } catch {
+      throw InputFailure(command: "calibrate", ["\(name): \(error.description)"])
+    }
+    let fragment = CalibrationFragment(
+      fit: fit, calibration: calibration, flows: flows, data: observed)
+    try write(JSONWriter.write(fragment.json), to: output, command: "calibrate")
+    if let writeScenario {
+      let merged = try fragment.merged(into: loaded.bytes, origin: loaded.origin)
+      do {
+        _ = try Scenario.decode(Array(merged.utf8), origin: writeScenario, rules: table)
+      } catch {
+        throw InputFailure(
+          command: "calibrate",
+          ["the merged scenario does not read back:"] + error.issues.map(\.description))
+      }
+      try write(merged, to: writeScenario, command: "calibrate")
+    }
+  }
+}
+
+extension ObservedData {
+  /// The periods as the fit reads them.
+  var calibrationData: CalibrationData {
+    CalibrationData(
+      monthsPerPeriod: monthsPerPeriod,
+      periods: periods.map {
+        CalibrationData.Period(
+          caseload: $0.caseload, inflow: $0.inflow, outflowWork: $0.outflowWork,
+          outflowSchool: $0.outflowSchool, outflowOther: $0.outflowOther,
+          outflow: [$0.outflowWork, $0.outflowOther].allSatisfy { $0 == nil } ? $0.outflow : nil)
+      })
+  }
+}
+
+/// The scenario fragment `buig calibrate` writes: `flows` with the fitted values, `uncertainty`
+/// and `correlation` for the Monte Carlo, and `calibration` with the fit.
+struct CalibrationFragment {
+  let fit: FlowFit.Fit
+  let calibration: FlowFit
+  let flows: FlowParameters
+  let data: ObservedData
+
+  /// Six significant digits, as text a JSON number keeps.
+  static func number(_ v: Double) -> JSONValue { .number(String(format: "%.6g", v)) }
+
+  var source: String { "\(data.name) (sha256 \(data.sha256))" }
+
+  func note(_ p: FlowFit.Parameter) -> String {
+    let i = fit.parameters.firstIndex(of: p)!
+    return
+      "Fitted by buig calibrate: \(String(format: "%.6g", fit.estimates[i])) (standard error \(String(format: "%.3g", fit.standardErrors[i]))), Poisson maximum likelihood on \(fit.observations) counts of \(data.periods.count - 1) \(data.monthsPerPeriod == 1 ? "months" : "quarters") (\(data.periods[1].label) to \(data.periods.last!.label)); dispersion \(String(format: "%.3g", fit.dispersion))."
+  }
+
+  /// Parameters the Monte Carlo draws (as multipliers with their fitted uncertainty).
+  static let drawn: [(FlowFit.Parameter, String)] = [
+    (.workExitLevel, "workExitRate"), (.inflowPerMonth, "inflow"),
+  ]
+
+  var json: JSONValue {
+    var flowMembers: [(key: String, value: JSONValue)] = []
+    func sourced(_ value: JSONValue, _ p: FlowFit.Parameter) -> JSONValue {
+      .object([("value", value), ("source", .string(source)), ("note", .string(note(p)))])
+    }
+    if let a = fit.estimate(.workExitLevel) {
+      flowMembers.append(
+        (
+          "exitToWorkPerMonth",
+          sourced(
+            .array(flows.exitToWorkPerMonth.map { Self.number(min(1, $0 * a)) }), .workExitLevel)
+        ))
+    }
+    if let b = fit.estimate(.schoolExitLevel) {
+      flowMembers.append(
+        (
+          "exitToSchoolPerMonth",
+          sourced(
+            .array(flows.exitToSchoolPerMonth.map { Self.number(min(1, $0 * b)) }), .schoolExitLevel
+          )
+        ))
+    }
+    if let e = fit.estimate(.exitOtherPerMonth) {
+      flowMembers.append(("exitOtherPerMonth", sourced(Self.number(e), .exitOtherPerMonth)))
+    }
+    if let r = fit.estimate(.returnFromWorkPerMonth) {
+      flowMembers.append(
+        ("returnFromWorkPerMonth", sourced(Self.number(r), .returnFromWorkPerMonth)))
+    }
+    var uncertainty: [JSONValue] = []
+    var drawnIndices: [Int] = []
+    for (p, target) in Self.drawn {
+      guard let i = fit.parameters.firstIndex(of: p) else { continue }
+      drawnIndices.append(i)
+      uncertainty.append(
+        .object([
+          ("target", .string(target)),
+          (
+            "distribution",
+            .object([
+              ("kind", .string("normal")), ("mean", .int(1)),
+              ("sd", Self.number(fit.standardErrors[i] / fit.estimates[i])),
+            ])
+          ),
+          ("source", .string(source)),
+          (
+            "note",
+            .string(
+              "The fitted \(p.rawValue)'s relative standard error, as a multiplier around the fitted value. "
+                + note(p))
+          ),
+        ]))
+    }
+    let n = fit.parameters.count
+    let corr = fit.correlation
+    var members: [(key: String, value: JSONValue)] = [("flows", .object(flowMembers))]
+    members.append(("uncertainty", .array(uncertainty)))
+    if drawnIndices.count == 2 {
+      let rho = corr[drawnIndices[0] * n + drawnIndices[1]]
+      members.append(
+        (
+          "correlation",
+          .object([
+            ("targets", .array(Self.drawn.map { .string($0.1) })),
+            (
+              "matrix",
+              .array([.array([.int(1), Self.number(rho)]), .array([Self.number(rho), .int(1)])])
+            ),
+            ("note", .string("The fit's correlation of the two estimates. Source: \(source).")),
+          ])
+        ))
+    }
+    // The fit itself.
+    let notFitted = FlowFit.Parameter.allCases.filter { !fit.parameters.contains($0) }
+    var table: [JSONValue] = []
+    for (k, row) in fit.fitted.enumerated() {
+      var cells: [(key: String, value: JSONValue)] = [
+        ("period", .string(data.periods[k + 1].label))
+      ]
+      for c in ["inflow", "outflowWork", "outflowSchool", "outflowOther", "outflow"] {
+        guard let v = row[c] else { continue }
+        cells.append(
+          (
+            c,
+            .object([
+              ("observed", v.observed.map(Self.number) ?? .null), ("fitted", Self.number(v.fitted)),
+            ])
+          ))
+      }
+      table.append(.object(cells))
+    }
+    members.append(
+      (
+        "calibration",
+        .object([
+          (
+            "data",
+            .object([
+              ("name", .string(data.name)), ("sha256", .string(data.sha256)),
+              ("periods", .int(data.periods.count)),
+              ("monthsPerPeriod", .int(data.monthsPerPeriod)),
+            ])
+          ),
+          (
+            "model",
+            .string(
+              "Poisson counts per period given the model's expected flows from the previous stock (scaled to the observed caseload at each period's end); maximum likelihood over log θ by Newton steps; covariance from the observed information (LAPACK dpotrf/dpotri), by the delta method, scaled by the dispersion when it is above 1 (quasi-Poisson)"
+            )
+          ),
+          ("dispersion", Self.number(fit.dispersion)),
+          ("logLikelihood", Self.number(fit.logLikelihood)),
+          (
+            "parameters",
+            .array(
+              fit.parameters.enumerated().map { i, p in
+                .object([
+                  ("name", .string(p.rawValue)), ("estimate", Self.number(fit.estimates[i])),
+                  ("standardError", Self.number(fit.standardErrors[i])),
+                  ("default", Self.number(calibration.start(p))),
+                ])
+              })
+          ),
+          (
+            "correlation",
+            .array((0..<n).map { i in .array((0..<n).map { j in Self.number(corr[i * n + j]) }) })
+          ),
+          (
+            "notIdentified",
+            .array(
+              notFitted.map {
+                .object([
+                  ("name", .string($0.rawValue)), ("kept", Self.number(calibration.start($0))),
+                  ("why", .string("the data has no column that counts it")),
+                ])
+              })
+          ),
+          ("fit", .array(table)),
+        ])
+      ))
+    return .object(members)
+  }
+
+  /// The scenario document with the fragment's flows, uncertainty and correlation merged in.
+  func merged(into bytes: [UInt8], origin: String) throws -> String {
+    guard case .object(var doc) = try? JSONParser.parse(bytes),
+      case .object(let fragment) = json
+    else {
+      throw InputFailure(command: "calibrate", ["\(origin): expected a scenario JSON object"])
+    }
+    func member(_ key: String, in members: [(key: String, value: JSONValue)]) -> JSONValue? {
+      members.first { $0.key == key }?.value
+    }
+    func set(_ key: String, _ value: JSONValue, in members: inout [(key: String, value: JSONValue)])
+    {
+      if let i = members.firstIndex(where: { $0.key == key }) {
+        members[i].value = value
+      } else {
+        members.append((key, value))
+      }
+    }
+    // flows: the fitted members replace the scenario's.
+    var flowMembers: [(key: String, value: JSONValue)] = []
+    if case .object(let f)? = member("flows", in: doc) { flowMembers = f }
+    if case .object(let fitted)? = member("flows", in: fragment) {
+      for m in fitted { set(m.key, m.value, in: &flowMembers) }
+    }
+    set("flows", .object(flowMembers), in: &doc)
+    // uncertainty: the fitted targets replace the scenario's entries for them.
+    var entries: [JSONValue] = []
+    if case .array(let u)? = member("uncertainty", in: doc) { entries = u }
+    if case .array(let fitted)? = member("uncertainty", in: fragment) {
+      let targets = Set(
+        fitted.compactMap { if case .string(let t)? = $0["target"] { t } else { nil } })
+      entries =
+        entries.filter {
+          if case .string(let t)? = $0["target"] { !targets.contains(t) } else { true }
+        } + fitted
+    }
+    set("uncertainty", .array(entries), in: &doc)
+    // correlation: the scenario's targets and the fitted ones, the scenario's entries kept, the
+    // fitted pair's entry set, the rest 0 (the merged scenario is read back, so a matrix that
+    // is no longer positive definite is reported, not used).
+    if case .object(let fitted)? = member("correlation", in: fragment),
+      case .array(let fittedTargets)? = member("targets", in: fitted),
+      case .array(let fittedRows)? = member("matrix", in: fitted)
+    {
+      var c: [(key: String, value: JSONValue)] = []
+      var names: [String] = []
+      var rows: [[JSONValue]] = []
+      if case .object(let existing)? = member("correlation", in: doc),
+        case .array(let targets)? = member("targets", in: existing),
+        case .array(let matrix)? = member("matrix", in: existing)
+      {
+        c = existing
+        names = targets.compactMap { if case .string(let t) = $0 { t } else { nil } }
+        rows = matrix.map { if case .array(let r) = $0 { r } else { [] } }
+      }
+      let wanted = fittedTargets.compactMap { if case .string(let t) = $0 { t } else { nil } }
+      for t in wanted where !names.contains(t) {
+        for i in rows.indices { rows[i].append(.int(0)) }
+        names.append(t)
+        rows.append([JSONValue](repeating: .int(0), count: names.count - 1) + [.int(1)])
+      }
+      for (i, ti) in wanted.enumerated() {
+        for (j, tj) in wanted.enumerated() where i != j {
+          guard case .array(let r) = fittedRows[i] else { continue }
+          rows[names.firstIndex(of: ti)!][names.firstIndex(of: tj)!] = r[j]
+        }
+      }
+      set("targets", .array(names.map { .string($0) }), in: &c)
+      set("matrix", .array(rows.map { .array($0) }), in: &c)
+      if member("note", in: c) == nil, let note = member("note", in: fitted) {
+        set("note", note, in: &c)
+      }
+      set("correlation", .object(c), in: &doc)
+    }
+    var notes: [JSONValue] = []
+    if case .array(let n)? = member("notes", in: doc) { notes = n }
+    notes.append(
+      .string(
+        "Flow model fitted by buig calibrate to \(source): \(fit.parameters.map(\.rawValue).joined(separator: ", "))."
+      ))
+    set("notes", .array(notes), in: &doc)
+    return JSONWriter.write(.object(doc))
+  }
+}
