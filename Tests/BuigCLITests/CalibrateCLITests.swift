@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+@Suite("buig calibrate")
+struct CalibrateCLITests {
+  static let data = packageRoot.appendingPathComponent("scenarios/data/groningen-like-monthly.csv")
+
+  /// The example data with `change` made to its lines (0 is the header).
+  func changed(_ change: (inout [String]) -> Void) throws -> URL {
+    var lines = try String(contentsOf: Self.data, encoding: .utf8).split(separator: "\n").map(
+      String.init)
+    change(&lines)
+    let url = try scratchDirectory().appendingPathComponent("data.csv")
+    try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+    return url
+  }
+
+  @Test func badDataIsRefusedWithItsRowAndColumnBeforeAnyFit() throws {
+    let scenario = packageRoot.appendingPathComponent("scenarios/groningen-2018.json").path
+    let cases: [((inout [String]) -> Void, String)] = [
+      (
+        { $0[5] = $0[5].replacingOccurrences(of: ",", with: ",x", range: $0[5].range(of: ",")) },
+        "row 6, column caseload: expected a number with a decimal point"
+      ),
+      (
+        { $0.insert($0[8], at: 9) },
+        "row 10, column period: expected each period once, found 2016-07 again (row 9)"
+      ),
+      (
+        { $0.remove(at: 20) },
+        "row 21, column period: expected the period after 2017-06 (no gaps, in order), found 2017-08"
+      ),
+      (
+        { $0[30] = "2018-05,12000,-3,,," },
+        "row 31, column inflow: expected a count of 0 or more, found -3"
+      ),
+      (
+        {
+          $0[40] = $0[40].split(separator: ",").enumerated().map {
+            $0.offset == 1 ? "9000" : String($0.element)
+          }.joined(separator: ",")
+        },
+        "row 41, column caseload: expected previous caseload + inflow − outflow = caseload within 1%"
+      ),
+      (
+        { $0[0] = $0[0] + ",outflowSick" },
+        "row 1, column outflowSick: expected one of period, caseload"
+      ),
+    ]
+    for (change, message) in cases {
+      let url = try changed(change)
+      let out = try scratchDirectory().appendingPathComponent("fitted.json")
+      let r = try buig(["calibrate", url.path, "--scenario", scenario, "--output", out.path])
+      #expect(r.status == 1, "\(message): \(r.stderr)")
+      #expect(r.stderr.contains("buig calibrate: error: data.csv: \(message)"), "\(r.stderr)")
+      #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+  }
+
+  @Test func theFragmentNamesItsDataAndTheMergedScenarioRuns() throws {
+    let dir = try scratchDirectory()
+    let fitted = dir.appendingPathComponent("fitted.json")
+    let merged = dir.appendingPathComponent("g2018-fitted.json")
+    let r = try buig([
+      "calibrate", Self.data.path, "--scenario",
+      packageRoot.appendingPathComponent("scenarios/groningen-2018.json").path, "--output",
+      fitted.path, "--write-scenario", merged.path,
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let sha = try runProgram(URL(fileURLWithPath: "/usr/bin/sha256sum"), [Self.data.path]).stdout
+      .prefix(64)
+    let fragment = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: fitted)) as? [String: Any])
+    let flows = try #require(fragment["flows"] as? [String: Any])
+    let work = try #require(flows["exitToWorkPerMonth"] as? [String: Any])
+    #expect(work["source"] as? String == "groningen-like-monthly.csv (sha256 \(sha))")
+    let calibration = try #require(fragment["calibration"] as? [String: Any])
+    let parameters = try #require(calibration["parameters"] as? [[String: Any]])
+    // The data were simulated with a work level of 1.2 and exitOther 0.007 (CalibrationTests).
+    let level = try #require(parameters.first { $0["name"] as? String == "workExitLevel" })
+    let estimate = try #require(level["estimate"] as? Double)
+    let se = try #require(level["standardError"] as? Double)
+    #expect(abs(estimate - 1.2) < 3 * se && se > 0.005 && se < 0.1, "\(estimate) ± \(se)")
+    let uncertainty = try #require(fragment["uncertainty"] as? [[String: Any]])
+    #expect(uncertainty.compactMap { $0["target"] as? String } == ["workExitRate", "inflow"])
+    // The merged scenario runs, and its audit trail names the data file and its hash.
+    let run = try buig(["run", merged.path, "--paths", "1000", "--format", "json", "--quiet"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let trail = try #require(try run.json()["auditTrail"] as? [[String: Any]])
+    let fittedEntries = trail.filter {
+      ($0["source"] as? String)?.contains("groningen-like-monthly.csv (sha256 \(sha))") == true
+    }
+    #expect(fittedEntries.contains { $0["path"] as? String == "flows.exitOtherPerMonth" })
+    #expect(fittedEntries.contains { $0["path"] as? String == "flows.returnFromWorkPerMonth" })
+    #expect(fittedEntries.contains { $0["path"] as? String == "flows.exitToWorkPerMonth[6]" })
+
+    // The excel-nl dialect of the same data gives the same fit.
+    let nl = try changed { lines in
+      lines = lines.map { $0.replacingOccurrences(of: ",", with: ";") }
+    }
+    let fittedNL = dir.appendingPathComponent("fitted-nl.json")
+    let rNL = try buig([
+      "calibrate", nl.path, "--scenario",
+      packageRoot.appendingPathComponent("scenarios/groningen-2018.json").path, "--output",
+      fittedNL.path,
+    ])
+    #expect(rNL.status == 0, "\(rNL.stderr)")
+    let a = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: fittedNL)) as? [String: Any])
+    let b = try #require(a["calibration"] as? [String: Any])
+    #expect(
+      (b["parameters"] as? [[String: Any]])?.compactMap { $0["estimate"] as? Double }
+        == parameters.compactMap { $0["estimate"] as? Double })
+  }
+}
