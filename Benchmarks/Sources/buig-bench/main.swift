@@ -415,6 +415,8 @@ func run() throws -> (json: JSON, summary: [String]) {
   let sensitivityOutcome = SensitivityOutcome()
   var reportContender: Contender?
   var reportArgs: [String] = []
+  var calibrateContender: Contender?
+  var calibrateArgs: [String] = []
   /// What the last `buig report --timings` said: the rendering's own seconds and the bytes.
   final class ReportOutcome {
     var renderSeconds: [Double] = []
@@ -550,6 +552,27 @@ func run() throws -> (json: JSON, summary: [String]) {
         return Sample(seconds: r.seconds, peakKiB: r.peakKiB, cpuSeconds: r.cpuSeconds)
       }
       reportContender = c
+      contenders.append(c)
+    }
+    if commands.contains("calibrate") {
+      // 120 simulated months (scenarios/data/), the fit of five levels with their covariance.
+      let args = [
+        buig, "calibrate", "scenarios/data/groningen-like-monthly.csv", "--scenario", scenario,
+        "--output", scratch + "/fitted.json",
+      ]
+      calibrateArgs = args
+      let c = Contender("buig calibrate") {
+        let r = try spawnChecked(args, environment: childEnvironment, scratch: scratch)
+        guard
+          let data = FileManager.default.contents(atPath: scratch + "/fitted.json"),
+          let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+          json["flows"] is [String: Any]
+        else {
+          throw BenchFailure("`\(args.joined(separator: " "))` wrote no fragment with flows")
+        }
+        return Sample(seconds: r.seconds, peakKiB: r.peakKiB, cpuSeconds: r.cpuSeconds)
+      }
+      calibrateContender = c
       contenders.append(c)
     }
     // Warm the file cache and check that every command works before timing anything.
@@ -998,6 +1021,23 @@ func run() throws -> (json: JSON, summary: [String]) {
     }
   }
 
+  var calibrateJSON: JSON = .null
+  if let c = calibrateContender {
+    let seconds = c.series.medianSeconds
+    lines.append(
+      "buig calibrate (120 months): \(fmt(seconds)) s, peak \(fmt(c.series.medianPeakMiB ?? .nan)) MiB")
+    calibrateJSON = .object(
+      [
+        ("available", .bool(true)), ("periods", .int(120)), ("seconds", .num(seconds)),
+        ("peakMiB", .num(c.series.medianPeakMiB)),
+        ("command", .string(calibrateArgs.dropFirst().joined(separator: " "))),
+        ("note", .string("whole process: reading the CSV and the scenario, the fit, its covariance, the fragment")),
+      ] + c.series.json)
+    if !smoke {
+      targetRows.append(("buig calibrate, 120 monthly periods, wall s", seconds, "< 2", seconds < 2))
+    }
+  }
+
   // buig serve's latency: after the rounds, as a distribution of its own requests.
   var serveJSON: JSON = .null
   if options.only.contains("serve") {
@@ -1076,6 +1116,7 @@ func run() throws -> (json: JSON, summary: [String]) {
     ("sensitivity", sensitivityJSON),
     ("report", reportJSON),
     ("serve", serveJSON),
+    ("calibrate", calibrateJSON),
     ("targets", .array(targets)),
   ])
   return (json, lines)
