@@ -4,34 +4,9 @@ import Foundation
 /// Observed periods as the fit reads them: the caseload at each period's end and the counts of
 /// the flows in it (nil where the data has none).
 public struct CalibrationData: Sendable {
-  /// One period.
-  public struct Period: Sendable {
-    /// Households on benefit at the period's end.
-    public var caseload: Double
-    /// New and returning households in the period.
-    public var inflow: Double?
-    /// Exits to work in the period.
-    public var outflowWork: Double?
-    /// Exits to school in the period.
-    public var outflowSchool: Double?
-    /// Exits for other reasons in the period.
-    public var outflowOther: Double?
-    /// All exits, used only when the split is absent.
-    public var outflow: Double?
-
-    /// A period.
-    public init(
-      caseload: Double, inflow: Double?, outflowWork: Double?, outflowSchool: Double?,
-      outflowOther: Double?, outflow: Double?
-    ) {
-      self.caseload = caseload
-      self.inflow = inflow
-      self.outflowWork = outflowWork
-      self.outflowSchool = outflowSchool
-      self.outflowOther = outflowOther
-      self.outflow = outflow
-    }
-  }
+  /// One period: its caseload and counts (the fit uses `outflow` only where the split is
+  /// absent).
+  public typealias Period = PeriodCounts
 
   /// Months per period (1 or 3).
   public var monthsPerPeriod: Int

@@ -20,17 +20,23 @@ public enum LinearAlgebra {
     // A row-major symmetric matrix is its own column-major transpose; dpotrf with "U" on the
     // column-major data gives U with A = UᵀU, and U read row-major is Uᵀ = L.
     var m = a
+    try factor(&m, n: n)
+    // Keep the lower triangle (row-major), zero the rest.
+    for i in 0..<n {
+      for j in (i + 1)..<max(i + 1, n) where j < n { m[i * n + j] = 0 }
+    }
+    return m
+  }
+
+  /// `dpotrf` with "U" on column-major data in place: A = UᵀU in the upper triangle (the lower
+  /// triangle of the row-major matrix), or the order of the first minor that is not positive.
+  private static func factor(_ m: inout [Double], n: Int) throws(Failure) {
     var info: Int32 = 0
     var nn = Int32(n)
     var lda = Int32(n)
     var uplo = CChar(UInt8(ascii: "U"))
     dpotrf_(&uplo, &nn, &m, &lda, &info, 1)
     if info > 0 { throw .notPositiveDefinite(minor: Int(info)) }
-    // Keep the lower triangle (row-major), zero the rest.
-    for i in 0..<n {
-      for j in (i + 1)..<max(i + 1, n) where j < n { m[i * n + j] = 0 }
-    }
-    return m
   }
 
   /// The inverse of a symmetric positive definite matrix A (row-major, n×n), from its
@@ -39,12 +45,11 @@ public enum LinearAlgebra {
   /// - Complexity: O(n³).
   public static func inverseSPD(_ a: [Double], n: Int) throws(Failure) -> [Double] {
     var m = a  // symmetric: row-major = column-major
+    try factor(&m, n: n)
     var info: Int32 = 0
     var nn = Int32(n)
     var lda = Int32(n)
     var uplo = CChar(UInt8(ascii: "U"))
-    dpotrf_(&uplo, &nn, &m, &lda, &info, 1)
-    if info > 0 { throw .notPositiveDefinite(minor: Int(info)) }
     dpotri_(&uplo, &nn, &m, &lda, &info, 1)
     if info > 0 { throw .singular(pivot: Int(info)) }
     // dpotri fills the upper triangle (column-major): mirror it.

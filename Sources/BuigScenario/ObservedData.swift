@@ -11,18 +11,8 @@ public struct ObservedData: Sendable {
     public var label: String
     /// Months since January of year 0 at the period's start (a gap check and an order).
     public var index: Int
-    /// Households on benefit at the period's end.
-    public var caseload: Double
-    /// New and returning households in the period.
-    public var inflow: Double?
-    /// Exits to work in the period.
-    public var outflowWork: Double?
-    /// Exits to school in the period.
-    public var outflowSchool: Double?
-    /// Exits for other reasons in the period.
-    public var outflowOther: Double?
-    /// All exits, when the file gives no split (or the sum of the split).
-    public var outflow: Double?
+    /// The caseload at the period's end and the flows in it.
+    public var counts: PeriodCounts
     /// The stock at the period's end by duration band (< 1, 1-2, 2-5, > 5 years).
     public var duration: [Double?]
     /// The stock at the period's end by rung 1…7.
@@ -173,9 +163,11 @@ public struct ObservedData: Sendable {
         problem(row, "caseload", expected: "the caseload at the period's end", found: "nothing")
       }
       let period = Period(
-        label: label, index: index, caseload: caseload ?? 0, inflow: number("inflow"),
-        outflowWork: number("outflowWork"), outflowSchool: number("outflowSchool"),
-        outflowOther: number("outflowOther"), outflow: number("outflow"),
+        label: label, index: index,
+        counts: PeriodCounts(
+          caseload: caseload ?? 0, inflow: number("inflow"), outflowWork: number("outflowWork"),
+          outflowSchool: number("outflowSchool"), outflowOther: number("outflowOther"),
+          outflow: number("outflow")),
         duration: ["durationLt1", "duration1to2", "duration2to5", "durationGt5"].map {
           number($0)
         },
@@ -193,21 +185,21 @@ public struct ObservedData: Sendable {
     if problems.isEmpty {
       for i in 1..<periods.count {
         var p = periods[i]
-        let split = [p.outflowWork, p.outflowSchool, p.outflowOther]
-        if p.outflow == nil, split.allSatisfy({ $0 != nil }) {
-          p.outflow = split.reduce(0) { $0 + $1! }
+        let split = [p.counts.outflowWork, p.counts.outflowSchool, p.counts.outflowOther]
+        if p.counts.outflow == nil, split.allSatisfy({ $0 != nil }) {
+          p.counts.outflow = split.reduce(0) { $0 + $1! }
           periods[i] = p
         }
-        guard let inflow = p.inflow, let outflow = p.outflow else { continue }
-        let previous = periods[i - 1].caseload
-        let gap = previous + inflow - outflow - p.caseload
+        guard let inflow = p.counts.inflow, let outflow = p.counts.outflow else { continue }
+        let previous = periods[i - 1].counts.caseload
+        let gap = previous + inflow - outflow - p.counts.caseload
         let allowed = max(identityTolerance.share * previous, identityTolerance.households)
         if abs(gap) > allowed {
           problem(
             seen[p.label]!, "caseload",
             expected:
               "previous caseload + inflow − outflow = caseload within \(Int(identityTolerance.share * 100))% of the previous caseload (\(fmt(allowed)) households): \(fmt(previous)) + \(fmt(inflow)) − \(fmt(outflow)) = \(fmt(previous + inflow - outflow))",
-            found: fmt(p.caseload))
+            found: fmt(p.counts.caseload))
         }
       }
     }

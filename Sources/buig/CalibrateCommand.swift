@@ -83,10 +83,10 @@ extension ObservedData {
     CalibrationData(
       monthsPerPeriod: monthsPerPeriod,
       periods: periods.map {
-        CalibrationData.Period(
-          caseload: $0.caseload, inflow: $0.inflow, outflowWork: $0.outflowWork,
-          outflowSchool: $0.outflowSchool, outflowOther: $0.outflowOther,
-          outflow: [$0.outflowWork, $0.outflowOther].allSatisfy { $0 == nil } ? $0.outflow : nil)
+        // The total outflow counts only where the file has no split.
+        var counts = $0.counts
+        if counts.outflowWork != nil || counts.outflowOther != nil { counts.outflow = nil }
+        return counts
       })
   }
 }
