@@ -192,63 +192,176 @@ public struct FlowFit: Sendable {
     }
   }
 
-  /// The expected counts of each period from the second, in `countColumns` order, at θ (every
-  /// parameter; those not fitted at `start`).
-  func expected(_ theta: [Parameter: Double]) -> [[Double]] {
-    let a = theta[.workExitLevel] ?? start(.workExitLevel)
-    let b = theta[.schoolExitLevel] ?? start(.schoolExitLevel)
-    let e = theta[.exitOtherPerMonth] ?? start(.exitOtherPerMonth)
-    let r = theta[.returnFromWorkPerMonth] ?? start(.returnFromWorkPerMonth)
-    let lambda = theta[.inflowPerMonth] ?? start(.inflowPerMonth)
-    let d = flows.workBecomesDurablePerMonth
-    let n = FlowModel.onBenefitCount
-    var x = initialShape.map { $0 * data.periods[0].caseload }
-    var work0 = 0.0
-    for s in 0..<n { work0 += a * workRate[s] * x[s] }
-    var recent = r + d > 0 ? work0 / (r + d) : 0
+  /// The levels at θ (every parameter; those not in θ at `start`).
+  func levels(_ theta: [Parameter: Double]) -> (
+    a: Double, b: Double, e: Double, r: Double, lambda: Double
+  ) {
+    (
+      theta[.workExitLevel] ?? start(.workExitLevel),
+      theta[.schoolExitLevel] ?? start(.schoolExitLevel),
+      theta[.exitOtherPerMonth] ?? start(.exitOtherPerMonth),
+      theta[.returnFromWorkPerMonth] ?? start(.returnFromWorkPerMonth),
+      theta[.inflowPerMonth] ?? start(.inflowPerMonth)
+    )
+  }
+
+  /// The model's state: the on-benefit stock by state and the recent-work stock.
+  struct State {
+    var stock: [Double]
+    var recent: Double
+  }
+
+  /// The state at the first period's end: its caseload in the model's initial mix, the
+  /// recent-work stock at its steady state for that exit rate.
+  func initialState(_ theta: [Parameter: Double]) -> State {
+    let l = levels(theta)
+    let x = initialShape.map { $0 * data.periods[0].caseload }
+    var work = 0.0
+    for s in 0..<x.count { work += l.a * workRate[s] * x[s] }
+    let out = l.r + flows.workBecomesDurablePerMonth
+    return State(stock: x, recent: out > 0 ? work / out : 0)
+  }
+
+  /// One month from `state`: the expected flows (new, returns, work, school, other) and the
+  /// stock they leave (`state.stock` becomes it, the recent-work stock moves on, fed by `fed`
+  /// exits to work when given, else by the expected ones).
+  func month(
+    _ state: inout State, _ l: (a: Double, b: Double, e: Double, r: Double, lambda: Double),
+    fed: Double?, scratch next: inout [Double]
+  ) -> (new: Double, returns: Double, work: Double, school: Double, other: Double) {
+    let n = state.stock.count
+    var toWork = 0.0
+    var toSchool = 0.0
+    var toOther = 0.0
+    for s in 0..<n {
+      let x = state.stock[s]
+      let w = l.a * workRate[s] * x
+      let k = l.b * schoolRate[s] * x
+      let o = l.e * x
+      toWork += w
+      toSchool += k
+      toOther += o
+      next[s] = x - w - k - o
+    }
+    for m in moves {
+      let moved = m.rate * state.stock[m.from]
+      next[m.from] -= moved
+      next[m.to] += moved
+    }
+    let returns = l.r * state.recent
+    for s in 0..<n { next[s] += l.lambda * inflowShape[s] }
+    next[returnState] += returns
+    state.recent += (fed ?? toWork) - returns - flows.workBecomesDurablePerMonth * state.recent
+    swap(&state.stock, &next)
+    return (l.lambda, returns, toWork, toSchool, toOther)
+  }
+
+  /// Scales the stock to `caseload`, keeping its mix.
+  static func anchor(_ state: inout State, to caseload: Double) {
+    let total = state.stock.reduce(0, +)
+    if total > 0 { for s in state.stock.indices { state.stock[s] *= caseload / total } }
+  }
+
+  /// The expected counts of each period from the second, in `countColumns` order, at θ; with
+  /// `end`, the state at the last period's end.
+  func expected(_ theta: [Parameter: Double], end: UnsafeMutablePointer<State>? = nil) -> [[Double]]
+  {
+    let l = levels(theta)
+    var state = initialState(theta)
     var out: [[Double]] = []
     out.reserveCapacity(data.periods.count)
-    var next = [Double](repeating: 0, count: n)
+    var next = [Double](repeating: 0, count: state.stock.count)
     for period in data.periods.dropFirst() {
       var mu = [Double](repeating: 0, count: 5)
+      // The recent-work stock is fed by the exits to work that happened, where the data
+      // counts them (spread evenly over the period's months); else by the expected ones.
+      let fed = period.outflowWork.map { $0 / Double(data.monthsPerPeriod) }
       for _ in 0..<data.monthsPerPeriod {
-        var toWork = 0.0
-        var toSchool = 0.0
-        var toOther = 0.0
-        for s in 0..<n {
-          let w = a * workRate[s] * x[s]
-          let k = b * schoolRate[s] * x[s]
-          let o = e * x[s]
-          toWork += w
-          toSchool += k
-          toOther += o
-          next[s] = x[s] - w - k - o
-        }
-        for m in moves {
-          let moved = m.rate * x[m.from]
-          next[m.from] -= moved
-          next[m.to] += moved
-        }
-        let returns = r * recent
-        for s in 0..<n { next[s] += lambda * inflowShape[s] }
-        next[returnState] += returns
-        // The recent-work stock is fed by the exits to work that happened, where the data
-        // counts them (spread evenly over the period's months); else by the expected ones.
-        let fed = period.outflowWork.map { $0 / Double(data.monthsPerPeriod) } ?? toWork
-        recent += fed - returns - d * recent
-        mu[0] += lambda + returns
-        mu[1] += toWork
-        mu[2] += toSchool
-        mu[3] += toOther
-        swap(&x, &next)
+        let f = month(&state, l, fed: fed, scratch: &next)
+        mu[0] += f.new + f.returns
+        mu[1] += f.work
+        mu[2] += f.school
+        mu[3] += f.other
       }
       mu[4] = mu[1] + mu[2] + mu[3]
-      // Anchor the stock to the observed caseload, keeping the model's mix.
-      let total = x.reduce(0, +)
-      if total > 0 { for s in 0..<n { x[s] *= period.caseload / total } }
+      Self.anchor(&state, to: period.caseload)
       out.append(mu)
     }
+    end?.pointee = state
     return out
+  }
+
+  /// The caseload at the end of each of the next `periods` periods after the data, simulated
+  /// `draws` times from the fit: each draw takes its levels from the estimates' normal
+  /// distribution (mean the estimates, covariance the fit's; levels kept above zero) and each
+  /// month's flows as counts (Poisson: by inversion up to a mean of 50, above by the normal
+  /// approximation, rounded); the stock keeps the model's mix. Draws come from Philox streams
+  /// under `seed` (draw i is path i), so the same seed gives the same forecast. Returns, per
+  /// period, the caseloads of all draws, sorted.
+  public func forecast(_ fit: Fit, periods k: Int, draws: Int, seed: UInt64) -> [[Double]] {
+    let streams = RandomStreams(seed: seed)
+    let p = fit.parameters.count
+    let factor =
+      (try? LinearAlgebra.cholesky(fit.covariance, n: p))
+      ?? (0..<(p * p)).map { $0 % (p + 1) == 0 ? fit.covariance[$0].squareRoot() : 0 }
+    var caseloads = [[Double]](repeating: [], count: k)
+    for d in 0..<draws {
+      var theta: [Parameter: Double] = [:]
+      let z = (0..<p).map {
+        streams.normal(path: d, purpose: .backtest, slot: 1, index: UInt32($0))
+      }
+      for i in 0..<p {
+        var v = fit.estimates[i]
+        for j in 0...i { v += factor[i * p + j] * z[j] }
+        theta[fit.parameters[i]] = max(v, fit.estimates[i] * 1e-3)
+      }
+      let l = levels(theta)
+      var end = State(stock: [], recent: 0)
+      _ = expected(theta, end: &end)
+      var state = end
+      var next = [Double](repeating: 0, count: state.stock.count)
+      var caseload = data.periods.last!.caseload
+      var monthIndex: UInt32 = 0
+      for period in 0..<k {
+        for _ in 0..<data.monthsPerPeriod {
+          let f = month(&state, l, fed: nil, scratch: &next)
+          func count(_ mean: Double, _ slot: UInt32) -> Double {
+            let u = streams.uniform(path: d, purpose: .backtest, slot: slot, index: monthIndex)
+            return Self.poisson(mean, u)
+          }
+          let new = count(f.new, 2)
+          let returns = count(f.returns, 3)
+          let work = count(f.work, 4)
+          let school = count(f.school, 5)
+          let other = count(f.other, 6)
+          // The drawn exits to work feed the recent-work stock instead of the expected ones.
+          state.recent = max(0, state.recent + work - f.work - (returns - f.returns))
+          caseload = max(0, caseload + new + returns - work - school - other)
+          Self.anchor(&state, to: caseload)
+          monthIndex += 1
+        }
+        caseloads[period].append(caseload)
+      }
+    }
+    return caseloads.map { $0.sorted() }
+  }
+
+  /// A Poisson count with mean `mean` at the uniform `u`: the inverse of its distribution
+  /// function up to a mean of 50, above the normal approximation rounded to a whole count.
+  static func poisson(_ mean: Double, _ u: Double) -> Double {
+    guard mean > 0 else { return 0 }
+    if mean > 50 {
+      return max(0, (mean + mean.squareRoot() * SpecialFunctions.normalQuantile(u)).rounded())
+    }
+    var k = 0.0
+    var prob = exp(-mean)
+    var cumulative = prob
+    while cumulative < u && k < 1_000 {
+      k += 1
+      prob *= mean / k
+      cumulative += prob
+    }
+    return k
   }
 
   /// The columns (indices into `countColumns`) the likelihood uses: the split where given,

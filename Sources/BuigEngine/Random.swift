@@ -53,6 +53,8 @@ public enum StreamPurpose: UInt32, Sendable {
   /// The bootstrap resamples of a sensitivity analysis (`Sobol.analyse`): which rows each
   /// resample draws.
   case bootstrap = 3
+  /// The forecast of a calibration's backtest (`FlowFit.forecast`): its levels and its counts.
+  case backtest = 4
 }
 
 /// Random numbers keyed by (seed, path, purpose, slot): the n-th draw of a slot is block

@@ -37,7 +37,19 @@ struct CalibrateCommand: ParsableCommand {
       "Also write the scenario with the fitted fragment merged in.", valueName: "PATH"))
   var writeScenario: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Fit on all but the last K periods, forecast those K from that fit (parameter uncertainty and count noise, 1,000 draws under the scenario's seed) and report the forecast error and the bands' coverage.",
+      valueName: "K"))
+  var holdout: Int?
+
   @OptionGroup var rules: RuleOptions
+
+  func validate() throws {
+    if let holdout, holdout < 1 {
+      throw ValidationError("--holdout: expected at least 1 period to hold out, found \(holdout)")
+    }
+  }
 
   func run() throws {
     try checkWritable(output, command: "calibrate")
@@ -50,6 +62,13 @@ struct CalibrateCommand: ParsableCommand {
     } catch {
       throw InputFailure(command: "calibrate", error.issues.map(\.description))
     }
+    if let holdout, holdout > observed.periods.count - 3 {
+      throw InputFailure(
+        command: "calibrate",
+        [
+          "--holdout: expected at most \(max(0, observed.periods.count - 3)) periods (the fit keeps the starting stock and at least two periods of \(observed.periods.count)), found \(holdout)"
+        ])
+    }
     let table = try rules.table(command: "calibrate")
     let loaded = try loadScenario(scenario, command: "calibrate", rules: table)
     let flows = loaded.scenario.stochastic.flows
@@ -60,9 +79,35 @@ struct CalibrateCommand: ParsableCommand {
     } catch {
       throw InputFailure(command: "calibrate", ["\(name): \(error.description)"])
     }
+    var backtest: Backtest?
+    if let holdout {
+      var training = observed.calibrationData
+      training.periods.removeLast(holdout)
+      let trainingFit = FlowFit(flows: flows, data: training)
+      let fitted: FlowFit.Fit
+      do {
+        fitted = try trainingFit.fit(fit.parameters)
+      } catch {
+        throw InputFailure(
+          command: "calibrate", ["\(name): --holdout \(holdout): \(error.description)"])
+      }
+      let bands = trainingFit.forecast(
+        fitted, periods: holdout, draws: 1_000, seed: loaded.scenario.seed)
+      backtest = Backtest(
+        periods: observed.periods.suffix(holdout).map { ($0.label, $0.counts.caseload) },
+        bands: bands, seed: loaded.scenario.seed)
+    }
     let fragment = CalibrationFragment(
-      fit: fit, calibration: calibration, flows: flows, data: observed)
+      fit: fit, calibration: calibration, flows: flows, data: observed, backtest: backtest)
     try write(JSONWriter.write(fragment.json), to: output, command: "calibrate")
+    var summary = fit.parameters.enumerated().map { i, p in
+      "  \(p.rawValue): \(String(format: "%.6g", fit.estimates[i])) (standard error \(String(format: "%.3g", fit.standardErrors[i])); \(p == .inflowPerMonth ? "the data's mean" : "the scenario's") \(String(format: "%.6g", calibration.start(p))))"
+    }
+    summary.insert(
+      "buig calibrate: \(observed.periods.count - 1) \(observed.monthsPerPeriod == 1 ? "months" : "quarters") of \(name), \(fit.observations) counts, dispersion \(String(format: "%.3g", fit.dispersion)); written to \(output)",
+      at: 0)
+    if let backtest { summary.append("  backtest: " + backtest.verdict) }
+    emit(summary.joined(separator: "\n") + "\n")
     if let writeScenario {
       let merged = try fragment.merged(into: loaded.bytes, origin: loaded.origin)
       do {
@@ -98,6 +143,7 @@ struct CalibrationFragment {
   let calibration: FlowFit
   let flows: FlowParameters
   let data: ObservedData
+  let backtest: Backtest?
 
   /// Six significant digits, as text a JSON number keeps.
   static func number(_ v: Double) -> JSONValue { .number(String(format: "%.6g", v)) }
@@ -252,6 +298,7 @@ struct CalibrationFragment {
               })
           ),
           ("fit", .array(table)),
+          ("backtest", backtest?.json ?? .null),
         ])
       ))
     return .object(members)
@@ -339,5 +386,72 @@ struct CalibrationFragment {
       ))
     set("notes", .array(notes), in: &doc)
     return JSONWriter.write(.object(doc))
+  }
+}
+
+/// The backtest of `--holdout K`: the held-out periods' caseloads against the forecast's bands.
+struct Backtest {
+  let periods: [(label: String, observed: Double)]
+  let bands: [[Double]]
+  let seed: UInt64
+
+  /// The level's quantile of a period's sorted forecast (nearest rank).
+  func quantile(_ k: Int, _ level: Double) -> Double {
+    let sorted = bands[k]
+    return sorted[min(sorted.count - 1, Int(level * Double(sorted.count)))]
+  }
+
+  var inside90: Int {
+    periods.indices.filter {
+      periods[$0].observed >= quantile($0, 0.05) && periods[$0].observed <= quantile($0, 0.95)
+    }.count
+  }
+
+  var inside50: Int {
+    periods.indices.filter {
+      periods[$0].observed >= quantile($0, 0.25) && periods[$0].observed <= quantile($0, 0.75)
+    }.count
+  }
+
+  /// Mean absolute percentage error of the forecast's median.
+  var mape: Double {
+    periods.indices.map { abs(quantile($0, 0.5) - periods[$0].observed) / periods[$0].observed }
+      .reduce(0, +) / Double(periods.count)
+  }
+
+  /// In words: the error, the coverage, and whether the bands are too narrow.
+  var verdict: String {
+    let k = periods.count
+    var text =
+      "the last \(k) periods forecast from the fit on the ones before: mean absolute percentage error of the median \(String(format: "%.2f", mape * 100))%; the 90% band (p5-p95) holds \(inside90) of \(k), the 50% band (p25-p75) \(inside50) of \(k)"
+    if Double(inside90) < 0.8 * Double(k) {
+      text += ": overconfident, the bands are narrower than these data's movements"
+    } else if k < 10 {
+      text += " (with fewer than 10 periods the coverage says little)"
+    }
+    return text
+  }
+
+  var json: JSONValue {
+    .object([
+      ("heldOut", .int(periods.count)), ("draws", .int(bands.first?.count ?? 0)),
+      ("seed", .int(Int(seed))), ("meanAbsolutePercentageError", CalibrationFragment.number(mape)),
+      ("coverage90", .int(inside90)), ("coverage50", .int(inside50)),
+      ("verdict", .string(verdict)),
+      (
+        "periods",
+        .array(
+          periods.indices.map { i in
+            .object(
+              [
+                ("period", .string(periods[i].label)),
+                ("observed", CalibrationFragment.number(periods[i].observed)),
+              ]
+                + [("p5", 0.05), ("p25", 0.25), ("p50", 0.5), ("p75", 0.75), ("p95", 0.95)].map {
+                  (key: $0.0, value: CalibrationFragment.number(quantile(i, $0.1)))
+                })
+          })
+      ),
+    ])
   }
 }

@@ -94,6 +94,36 @@ struct CalibrateCLITests {
     #expect(fittedEntries.contains { $0["path"] as? String == "flows.returnFromWorkPerMonth" })
     #expect(fittedEntries.contains { $0["path"] as? String == "flows.exitToWorkPerMonth[6]" })
 
+    // The backtest: the last 12 months against the forecast from the 108 before.
+    let heldOut = dir.appendingPathComponent("holdout.json")
+    let h = try buig([
+      "calibrate", Self.data.path, "--scenario",
+      packageRoot.appendingPathComponent("scenarios/groningen-2018.json").path, "--output",
+      heldOut.path, "--holdout", "12",
+    ])
+    #expect(h.status == 0, "\(h.stderr)")
+    #expect(h.stdout.contains("backtest: the last 12 periods forecast"))
+    let hb = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: heldOut)) as? [String: Any])
+    let backtest = try #require(
+      (hb["calibration"] as? [String: Any])?["backtest"] as? [String: Any])
+    let periods = try #require(backtest["periods"] as? [[String: Any]])
+    #expect(periods.count == 12 && periods.first?["period"] as? String == "2025-01")
+    let inside = periods.filter {
+      let o = $0["observed"] as! Double
+      return o >= $0["p5"] as! Double && o <= $0["p95"] as! Double
+    }.count
+    #expect(backtest["coverage90"] as? Int == inside)
+    #expect(
+      inside >= 9, "the 90% band held \(inside) of 12 months of data simulated from the model")
+    let tooMany = try buig([
+      "calibrate", Self.data.path, "--scenario",
+      packageRoot.appendingPathComponent("scenarios/groningen-2018.json").path, "--output",
+      heldOut.path, "--holdout", "119",
+    ])
+    #expect(tooMany.status == 1)
+    #expect(tooMany.stderr.contains("--holdout: expected at most 118 periods"))
+
     // The excel-nl dialect of the same data gives the same fit.
     let nl = try changed { lines in
       lines = lines.map { $0.replacingOccurrences(of: ",", with: ";") }

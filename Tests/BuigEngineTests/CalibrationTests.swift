@@ -146,7 +146,7 @@ struct CalibrationTests {
     return (flows, sim.simulate(months: months, caseload: 10_000))
   }
 
-  @Test func theFitFindsTheLevelsItWasSimulatedWithAndItsStandardErrorsAreHonest() throws {
+  @Test func theFitFindsTheLevelsItWasSimulatedWithAndItsStandardErrorsAndBandsAreHonest() throws {
     let required: [FlowFit.Parameter] = [
       .workExitLevel, .exitOtherPerMonth, .returnFromWorkPerMonth, .inflowPerMonth,
     ]
@@ -154,13 +154,29 @@ struct CalibrationTests {
     var estimates = [[Double]](repeating: [], count: required.count)
     var errors = [[Double]](repeating: [], count: required.count)
     let sets = 50
-    var simulating = 0.0
-    var fitting = 0.0
+    // The backtest on the same data sets: fit on the first 48 of the 60 months, forecast the
+    // last 12 from that fit with its parameter uncertainty and count noise, and count the
+    // held-out caseloads inside the forecast's bands.
+    var inside90 = 0
+    var inside50 = 0
+    var heldOut = 0
+    var percentErrors: [Double] = []
     for k in 0..<sets {
-      let t0 = Date()
       let (flows, data) = try simulated(seed: 7_000 + UInt64(k))
-      simulating += Date().timeIntervalSince(t0)
-      defer { fitting += Date().timeIntervalSince(t0) }
+      let training = CalibrationData(monthsPerPeriod: 1, periods: Array(data.periods[0...48]))
+      let trainingFit = FlowFit(flows: flows, data: training)
+      let bands = trainingFit.forecast(
+        try trainingFit.fit(), periods: 12, draws: 200, seed: UInt64(k))
+      for (i, sorted) in bands.enumerated() {
+        let observed = data.periods[49 + i].caseload
+        let q = { (level: Double) in
+          sorted[min(sorted.count - 1, Int(level * Double(sorted.count)))]
+        }
+        if observed >= q(0.05) && observed <= q(0.95) { inside90 += 1 }
+        if observed >= q(0.25) && observed <= q(0.75) { inside50 += 1 }
+        percentErrors.append(abs(q(0.5) - observed) / observed)
+        heldOut += 1
+      }
       #expect(data.periods.last!.caseload > 7_000 && data.periods.last!.caseload < 13_000)
       let fit = try FlowFit(flows: flows, data: data).fit(required)
       for (i, p) in required.enumerated() {
@@ -171,7 +187,13 @@ struct CalibrationTests {
         if abs(est - Self.truth[p]!) <= 2 * se { within[i] += 1 }
       }
     }
-    print("calibration: simulating \(simulating) s, fitting \(fitting - simulating) s")
+    let coverage = Double(inside90) / Double(heldOut)
+    let mape = percentErrors.reduce(0, +) / Double(heldOut)
+    print(
+      "backtest: p5-p95 covers \(inside90) of \(heldOut) held-out months (\(coverage)), p25-p75 \(inside50); mean absolute percentage error of the median \(mape)"
+    )
+    #expect(coverage >= 0.80 && coverage <= 0.98, "p5-p95 covered \(inside90) of \(heldOut)")
+    #expect(mape < 0.05)
     for (i, p) in required.enumerated() {
       let mean = estimates[i].reduce(0, +) / Double(sets)
       let sd = (estimates[i].map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(sets - 1))
