@@ -366,7 +366,7 @@ public struct FlowFit: Sendable {
 
   /// The columns (indices into `countColumns`) the likelihood uses: the split where given,
   /// else the total.
-  var columns: [Int] {
+  public var columns: [Int] {
     let rows = data.periods.dropFirst()
     let hasSplit = rows.contains { $0.outflowWork != nil || $0.outflowOther != nil }
     return hasSplit ? [0, 1, 2, 3] : [0, 4]

@@ -97,8 +97,12 @@ struct CalibrateCommand: ParsableCommand {
         periods: observed.periods.suffix(holdout).map { ($0.label, $0.counts.caseload) },
         bands: bands, seed: loaded.scenario.seed)
     }
+    // The default model on the same data: the scenario's levels, only the inflow fitted (the
+    // scenario has no inflow level of its own; a run calibrates it to the caseload).
+    let baseline = try? calibration.fit([.inflowPerMonth])
     let fragment = CalibrationFragment(
-      fit: fit, calibration: calibration, flows: flows, data: observed, backtest: backtest)
+      fit: fit, calibration: calibration, flows: flows, data: observed, backtest: backtest,
+      baseline: baseline)
     try write(JSONWriter.write(fragment.json), to: output, command: "calibrate")
     var summary = fit.parameters.enumerated().map { i, p in
       "  \(p.rawValue): \(String(format: "%.6g", fit.estimates[i])) (standard error \(String(format: "%.3g", fit.standardErrors[i])); \(p == .inflowPerMonth ? "the data's mean" : "the scenario's") \(String(format: "%.6g", calibration.start(p))))"
@@ -106,6 +110,11 @@ struct CalibrateCommand: ParsableCommand {
     summary.insert(
       "buig calibrate: \(observed.periods.count - 1) \(observed.monthsPerPeriod == 1 ? "months" : "quarters") of \(name), \(fit.observations) counts, dispersion \(String(format: "%.3g", fit.dispersion)); written to \(output)",
       at: 0)
+    if let baseline {
+      summary.append(
+        "  against the scenario's levels (only the inflow fitted): log-likelihood \(String(format: "%.1f", fit.logLikelihood)) against \(String(format: "%.1f", baseline.logLikelihood)), AIC \(String(format: "%.1f", 2 * Double(fit.parameters.count) - 2 * fit.logLikelihood)) against \(String(format: "%.1f", 2 - 2 * baseline.logLikelihood))"
+      )
+    }
     if let backtest { summary.append("  backtest: " + backtest.verdict) }
     emit(summary.joined(separator: "\n") + "\n")
     if let writeScenario {
@@ -144,6 +153,7 @@ struct CalibrationFragment {
   let flows: FlowParameters
   let data: ObservedData
   let backtest: Backtest?
+  let baseline: FlowFit.Fit?
 
   /// Six significant digits, as text a JSON number keeps.
   static func number(_ v: Double) -> JSONValue { .number(String(format: "%.6g", v)) }
@@ -160,6 +170,34 @@ struct CalibrationFragment {
   static let drawn: [(FlowFit.Parameter, String)] = [
     (.workExitLevel, "workExitRate"), (.inflowPerMonth, "inflow"),
   ]
+
+  /// Per count column the fit uses: the Pearson residuals' mean, standard deviation and lag-1
+  /// autocorrelation ((y − μ)/√μ; for a model that fits, about 0, 1 and 0; a large lag-1
+  /// correlation says the model misses a trend or a season).
+  var residuals: [(key: String, value: JSONValue)] {
+    var out: [(key: String, value: JSONValue)] = []
+    for c in calibration.columns.map({ FlowFit.countColumns[$0] }) {
+      let r = fit.fitted.compactMap { row -> Double? in
+        guard let v = row[c], let y = v.observed, v.fitted > 0 else { return nil }
+        return (y - v.fitted) / v.fitted.squareRoot()
+      }
+      guard r.count > 2 else { continue }
+      let mean = r.reduce(0, +) / Double(r.count)
+      let variance = r.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(r.count - 1)
+      let lag1 =
+        zip(r.dropFirst(), r).map { ($0 - mean) * ($1 - mean) }.reduce(0, +)
+        / (variance * Double(r.count - 1))
+      out.append(
+        (
+          c,
+          .object([
+            ("mean", Self.number(mean)), ("sd", Self.number(variance.squareRoot())),
+            ("lag1", Self.number(lag1)),
+          ])
+        ))
+    }
+    return out
+  }
 
   var json: JSONValue {
     var flowMembers: [(key: String, value: JSONValue)] = []
@@ -298,6 +336,26 @@ struct CalibrationFragment {
               })
           ),
           ("fit", .array(table)),
+          ("residuals", .object(residuals)),
+          (
+            "defaultModel",
+            baseline.map { b in
+              .object([
+                ("parameters", .array(b.parameters.map { .string($0.rawValue) })),
+                ("logLikelihood", Self.number(b.logLikelihood)),
+                ("aic", Self.number(2 * Double(b.parameters.count) - 2 * b.logLikelihood)),
+                (
+                  "fittedAic", Self.number(2 * Double(fit.parameters.count) - 2 * fit.logLikelihood)
+                ),
+                (
+                  "note",
+                  .string(
+                    "The scenario's flow levels with only the inflow fitted, on the same counts; the lower AIC (2·parameters − 2·log-likelihood) fits better for its size."
+                  )
+                ),
+              ])
+            } ?? .null
+          ),
           ("backtest", backtest?.json ?? .null),
         ])
       ))

@@ -81,6 +81,15 @@ struct CalibrateCLITests {
     let estimate = try #require(level["estimate"] as? Double)
     let se = try #require(level["standardError"] as? Double)
     #expect(abs(estimate - 1.2) < 3 * se && se > 0.005 && se < 0.1, "\(estimate) ± \(se)")
+    // Goodness of fit: residuals like a model that fits, and a better fit than the scenario's
+    // own levels (the data were simulated with other levels).
+    let residuals = try #require(calibration["residuals"] as? [String: [String: Double]])
+    #expect(Set(residuals.keys) == ["inflow", "outflowWork", "outflowSchool", "outflowOther"])
+    for (column, r) in residuals {
+      #expect(abs(r["mean"]!) < 0.2 && r["sd"]! > 0.8 && r["sd"]! < 1.2, "\(column): \(r)")
+    }
+    let baseline = try #require(calibration["defaultModel"] as? [String: Any])
+    #expect((baseline["fittedAic"] as! Double) < (baseline["aic"] as! Double) - 100)
     let uncertainty = try #require(fragment["uncertainty"] as? [[String: Any]])
     #expect(uncertainty.compactMap { $0["target"] as? String } == ["workExitRate", "inflow"])
     // The merged scenario runs, and its audit trail names the data file and its hash.
