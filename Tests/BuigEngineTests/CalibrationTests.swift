@@ -207,6 +207,32 @@ struct CalibrationTests {
     }
   }
 
+  @Test func quarterlyDataGiveTheSameLevels() throws {
+    // 60 months summed into 20 quarters: the fit steps three months a quarter.
+    for seed: UInt64 in [21, 22, 23] {
+      let (flows, monthly) = try simulated(seed: seed)
+      var quarters = [monthly.periods[0]]
+      for q in 0..<20 {
+        let months = monthly.periods[(1 + 3 * q)...(3 + 3 * q)]
+        func sum(_ k: KeyPath<CalibrationData.Period, Double?>) -> Double {
+          months.reduce(0) { $0 + $1[keyPath: k]! }
+        }
+        quarters.append(
+          CalibrationData.Period(
+            caseload: months.last!.caseload, inflow: sum(\.inflow), outflowWork: sum(\.outflowWork),
+            outflowSchool: sum(\.outflowSchool), outflowOther: sum(\.outflowOther), outflow: nil))
+      }
+      let fit = try FlowFit(
+        flows: flows, data: CalibrationData(monthsPerPeriod: 3, periods: quarters)
+      ).fit([.workExitLevel, .exitOtherPerMonth, .returnFromWorkPerMonth, .inflowPerMonth])
+      for (i, p) in fit.parameters.enumerated() {
+        #expect(
+          abs(fit.estimates[i] - Self.truth[p]!) <= 3 * fit.standardErrors[i],
+          "seed \(seed), \(p.rawValue): \(fit.estimates[i]) ± \(fit.standardErrors[i])")
+      }
+    }
+  }
+
   @Test func onlyTheTotalOutflowLeavesTheSplitUnidentified() throws {
     let (flows, data) = try simulated(seed: 11, months: 36)
     var total = data
