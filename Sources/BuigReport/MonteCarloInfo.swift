@@ -82,9 +82,12 @@ public struct MonteCarloInfo: Sendable {
   }
 
   /// The `monteCarlo` object: paths, seed, kernel, BLAS core, the expected months on benefit per
-  /// state, the calibrated inflow and the warnings. Thread count and batch size are left out:
-  /// they do not change the results.
-  public func json() -> JSONValue {
+  /// state, the calibrated inflow, where each flow parameter comes from (fitted, the scenario's
+  /// or the default) and the warnings. Thread count and batch size are left out: they do not
+  /// change the results.
+  public func json(flowEvidence: [(parameter: String, evidence: String, source: String?)] = [])
+    -> JSONValue
+  {
     .object([
       ("paths", .int(summary.paths)), ("seed", .number(String(engine.seed))),
       ("kernel", .string(kernel.rawValue)),
@@ -99,6 +102,16 @@ public struct MonteCarloInfo: Sendable {
           engine.expectedMonths.enumerated().map { i, m in
             .object([
               ("state", .string(FlowModel.stateNames[i])), ("months", Self.number(m, 4)),
+            ])
+          })
+      ),
+      (
+        "flowEvidence",
+        .array(
+          flowEvidence.map {
+            .object([
+              ("parameter", .string($0.parameter)), ("evidence", .string($0.evidence)),
+              ("source", $0.source.map { .string($0) } ?? .null),
             ])
           })
       ),

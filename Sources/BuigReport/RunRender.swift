@@ -281,7 +281,7 @@ public enum RunRender {
       ("notes", .array(s.notes.map { .string($0) })),
       ("auditTrail", PositionRender.trailJSON(s.trail)),
     ]
-    if let mc { out.insert(("monteCarlo", mc.json()), at: 3) }
+    if let mc { out.insert(("monteCarlo", mc.json(flowEvidence: s.flowEvidence)), at: 3) }
     return .object(out)
   }
 

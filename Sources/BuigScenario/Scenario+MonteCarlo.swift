@@ -11,6 +11,29 @@ public enum DefaultFlows {
   }
 }
 
+extension Scenario {
+  /// The numeric fields of the flow model a scenario may set (`flows.KEY`, `flows.economy.KEY`
+  /// as `economy.KEY`), in the format's order.
+  public static let flowParameterNames =
+    ScenarioReader.flowArrayKeys + ScenarioReader.flowScalarKeys
+    + ScenarioReader.economyKeys.map { "economy." + $0 }
+
+  /// Where each flow parameter of the run comes from, from the audit trail: `fitted` (a value
+  /// `buig calibrate` wrote, its source the data file and its hash), `scenario` (the file's own
+  /// value, with its source when given) or `default` (flows.json, the engine's assumptions).
+  public var flowEvidence: [(parameter: String, evidence: String, source: String?)] {
+    Self.flowParameterNames.map { name in
+      let path = "flows." + name
+      let entries = trail.filter { $0.path == path || $0.path.hasPrefix(path + "[") }
+      guard let first = entries.first else { return (name, "default", nil) }
+      if entries.contains(where: { $0.note?.hasPrefix("Fitted by buig calibrate") == true }) {
+        return (name, "fitted", first.source)
+      }
+      return (name, "scenario", first.source)
+    }
+  }
+}
+
 extension ScenarioReader {
   static let flowArrayKeys = [
     "exitToWorkPerMonth", "fullTimeShare", "exitToSchoolPerMonth", "durationFactor",

@@ -101,6 +101,25 @@ struct CalibrateCLITests {
     }
     #expect(fittedEntries.contains { $0["path"] as? String == "flows.exitOtherPerMonth" })
     #expect(fittedEntries.contains { $0["path"] as? String == "flows.returnFromWorkPerMonth" })
+    // The ladder of evidence: fitted, the scenario's own, or the default.
+    func evidence(_ json: [String: Any]) throws -> [String: String] {
+      let mc = try #require(json["monteCarlo"] as? [String: Any])
+      let rows = try #require(mc["flowEvidence"] as? [[String: Any]])
+      return Dictionary(
+        uniqueKeysWithValues: rows.map { ($0["parameter"] as! String, $0["evidence"] as! String) })
+    }
+    let ladder = try evidence(try run.json())
+    #expect(
+      ladder["exitToWorkPerMonth"] == "fitted" && ladder["returnFromWorkPerMonth"] == "fitted")
+    #expect(ladder["fullTimeShare"] == "default" && ladder["economy.innovationSD"] == "default")
+    let own = try buig([
+      "run", "groningen-2018", "--set", #"flows={"exitOtherPerMonth": 0.01}"#, "--paths", "500",
+      "--format", "json",
+    ])
+    #expect(own.status == 0, "\(own.stderr)")
+    let ownLadder = try evidence(try own.json())
+    #expect(
+      ownLadder["exitOtherPerMonth"] == "scenario" && ownLadder["exitToWorkPerMonth"] == "default")
     #expect(fittedEntries.contains { $0["path"] as? String == "flows.exitToWorkPerMonth[6]" })
 
     // The backtest: the last 12 months against the forecast from the 108 before.
