@@ -469,23 +469,20 @@ final class ServeAPI: Sendable {
           400, "the request is not valid", ["paths: expected at least 2, found \(paths)"])
       }
       let discount = try DiscountOption.parse([]).discount(s.rules, command: "serve")
-      let mc = try makeEngine(s, projection: projection, seed: s.seed, command: "serve")
-      let values: PathValues
+      // The run as `buig run` makes it (engine, warnings, paths, statistics), with the view's
+      // cancellation flag in its options.
+      let info: MonteCarloInfo
       do {
-        values = try mc.run(
+        info = try simulate(
+          s, projection,
           MonteCarloOptions(
-            paths: paths, threads: ProcessInfo.processInfo.activeProcessorCount, cancel: cancel))
-      } catch .cancelled {
-        return Self.cancelled
-      } catch {
-        return .problem(400, "the request is not valid", [error.description])
+            paths: paths, threads: ProcessInfo.processInfo.activeProcessorCount, cancel: cancel),
+          quiet: true, discountRate: discount.rate,
+          reserve: s.monteCarlo.netBurdenLimit?.doubleValue, command: "serve")
+      } catch let failure as InputFailure {
+        return cancel.isRaised
+          ? Self.cancelled : .problem(400, "the request is not valid", failure.lines)
       }
-      let info = MonteCarloInfo(
-        engine: mc,
-        summary: MonteCarloSummary(
-          mc, values, netBurdenLimit: s.monteCarlo.netBurdenLimit?.doubleValue,
-          discountRate: discount.rate.doubleValue, reserve: nil),
-        kernel: .blas, blasCore: BLASInfo.coreName, warnings: warnings(of: mc, s))
       let input = CouncilReportInput(
         scenario: s, projection: projection,
         identity: RunIdentity(scenario: s, origin: loaded.origin), monteCarlo: info,
