@@ -44,7 +44,7 @@ struct ServeCommand: ParsableCommand {
     var problems: [String] = []
     for file in files {
       do {
-        let loaded = try loadScenario(file, command: "serve", rules: table)
+        _ = try loadScenario(file, command: "serve", rules: table)
         let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         if named[name] != nil || EmbeddedScenarios.names().contains(name) {
           problems.append(
@@ -52,7 +52,6 @@ struct ServeCommand: ParsableCommand {
           )
         }
         named[name] = file
-        _ = loaded
       } catch let failure as InputFailure {
         problems.append(failure.message)
       }
