@@ -56,6 +56,11 @@ public struct FlowModel: Sendable {
   public let workDelta: [Double]
   /// The same for the ladder moves (rung up and down).
   public let ladderDelta: [Double]
+  /// The same for the exits for other reasons (`exitOtherPerMonth`), so that A + s·Δ scales them
+  /// by (1 + s).
+  public let otherDelta: [Double]
+  /// The same for the returns from recent work (`returnFromWorkPerMonth`).
+  public let returnDelta: [Double]
   /// How one household of inflow spreads over the states (sums to 1).
   public let inflowShape: [Double]
   /// Relative change of the total inflow per unit of the conjunctuur index: the sources'
@@ -72,6 +77,10 @@ public struct FlowModel: Sendable {
   public let maxWorkScalar: Double
   /// The largest ladder scalar that keeps every diagonal entry ≥ 0.
   public let maxLadderScalar: Double
+  /// The largest scalar of the exits for other reasons that keeps every diagonal entry ≥ 0.
+  public let maxOtherScalar: Double
+  /// The largest scalar of the returns from work that keeps every diagonal entry ≥ 0.
+  public let maxReturnScalar: Double
 
   /// Builds the chain from its parameters.
   public init(_ p: FlowParameters) {
@@ -80,6 +89,8 @@ public struct FlowModel: Sendable {
     var rates = [Double](repeating: 0, count: s * s)
     var work = [Double](repeating: 0, count: s * s)
     var ladder = [Double](repeating: 0, count: s * s)
+    var otherExits = [Double](repeating: 0, count: s * s)
+    var returns = [Double](repeating: 0, count: s * s)
     func add(_ m: inout [Double], _ from: Int, _ to: Int, _ r: Double) { m[from * s + to] += r }
     for rung in 1...Self.rungs {
       for band in 0..<Self.bands {
@@ -93,6 +104,7 @@ public struct FlowModel: Sendable {
         add(&work, i, Self.workPartRecent, toWork * (1 - full))
         add(&rates, i, Self.school, p.exitToSchoolPerMonth[rung - 1] * df)
         add(&rates, i, Self.other, p.exitOtherPerMonth)
+        add(&otherExits, i, Self.other, p.exitOtherPerMonth)
         // Duration: a band's people move on to the next at 1/(months in the band) a month.
         if band < Self.bands - 1 {
           add(
@@ -111,33 +123,38 @@ public struct FlowModel: Sendable {
     let back = Self.state(rung: p.returnRung, band: 0)
     for recent in [Self.workFullRecent, Self.workPartRecent] {
       add(&rates, recent, back, p.returnFromWorkPerMonth)
+      add(&returns, recent, back, p.returnFromWorkPerMonth)
       add(
         &rates, recent, recent == Self.workFullRecent ? Self.workFull : Self.workPart,
         p.workBecomesDurablePerMonth)
     }
     var a = rates
-    var maxWork = Double.infinity
-    var maxLadder = Double.infinity
     for i in 0..<s {
       var out = 0.0
-      var w = 0.0
-      var l = 0.0
-      for j in 0..<s {
-        out += rates[i * s + j]
-        w += work[i * s + j]
-        l += ladder[i * s + j]
-      }
+      for j in 0..<s { out += rates[i * s + j] }
       a[i * s + i] = 1 - out
-      work[i * s + i] = -w
-      ladder[i * s + i] = -l
-      if w > 0 { maxWork = min(maxWork, (1 - out) / w) }
-      if l > 0 { maxLadder = min(maxLadder, (1 - out) / l) }
+    }
+    /// Puts −(row sum) on the diagonal of a change matrix and returns the largest scalar that
+    /// keeps A's diagonal ≥ 0: min over rows with moves of A_ii / (row's moves).
+    func balance(_ m: inout [Double]) -> Double {
+      var largest = Double.infinity
+      for i in 0..<s {
+        var moved = 0.0
+        for j in 0..<s { moved += m[i * s + j] }
+        m[i * s + i] = -moved
+        if moved > 0 { largest = min(largest, a[i * s + i] / moved) }
+      }
+      return largest
     }
     transition = a
+    maxWorkScalar = balance(&work)
+    maxLadderScalar = balance(&ladder)
+    maxOtherScalar = balance(&otherExits)
+    maxReturnScalar = balance(&returns)
     workDelta = work
     ladderDelta = ladder
-    maxWorkScalar = maxWork
-    maxLadderScalar = maxLadder
+    otherDelta = otherExits
+    returnDelta = returns
     // Inflow: each source's share spread over the rungs by its own profile, all at < 1 year.
     var inflow = [Double](repeating: 0, count: s)
     let totalShare = p.inflowSources.reduce(0) { $0 + $1.share }
@@ -165,6 +182,31 @@ public struct FlowModel: Sendable {
     let mix = zip(price, initialShape).reduce(0) { $0 + $1.0 * $1.1 }
     price = price.map { $0 / mix }
     priceFactor = price
+  }
+
+  /// A change matrix beside the work and ladder ones, which the Monte Carlo scales per path only
+  /// when a scenario draws it (`exitOtherRate`, `returnFromWorkRate`).
+  public enum Change: Sendable, CaseIterable {
+    /// The exits for other reasons (`otherDelta`).
+    case exitOther
+    /// The returns from recent work (`returnDelta`).
+    case returnFromWork
+  }
+
+  /// The change matrix of `change`.
+  public func delta(_ change: Change) -> [Double] {
+    switch change {
+    case .exitOther: otherDelta
+    case .returnFromWork: returnDelta
+    }
+  }
+
+  /// The largest scalar of `change` that keeps every diagonal entry ≥ 0.
+  public func maxScalar(_ change: Change) -> Double {
+    switch change {
+    case .exitOther: maxOtherScalar
+    case .returnFromWork: maxReturnScalar
+    }
   }
 
   /// The retention of the saving of one extra exit from state (rung, band): the household would
@@ -255,6 +297,10 @@ public struct FlowParameters: Equatable, Sendable {
   public var inflowSources: [InflowSource]
   /// Net price by rung relative to the average (rung 6 works part-time, so costs less).
   public var priceFactors: [Double]
+  /// Whether the Monte Carlo draws each month's moves as whole households (binomial per state
+  /// and destination, Poisson inflow) instead of stepping the expected flows, so that the
+  /// chance of small numbers is in the spread (`flows.countNoise`; off by default).
+  public var countNoise: Bool
 
   /// Parameters.
   public init(
@@ -264,7 +310,7 @@ public struct FlowParameters: Equatable, Sendable {
     ladderDownPerMonth: [Double], returnFromWorkPerMonth: Double, returnRung: Int,
     workBecomesDurablePerMonth: Double,
     initialRungShares: [Double], initialDurationShares: [Double], inflowSources: [InflowSource],
-    priceFactors: [Double]
+    priceFactors: [Double], countNoise: Bool = false
   ) {
     self.exitToWorkPerMonth = exitToWorkPerMonth
     self.fullTimeShare = fullTimeShare
@@ -281,6 +327,7 @@ public struct FlowParameters: Equatable, Sendable {
     self.initialDurationShares = initialDurationShares
     self.inflowSources = inflowSources
     self.priceFactors = priceFactors
+    self.countNoise = countNoise
   }
 
   /// The length each field must have.

@@ -8,6 +8,10 @@ public enum UncertaintyTarget: Equatable, Hashable, Sendable, CustomStringConver
   case inflow
   /// A multiplier on the ladder moves.
   case ladderProgression
+  /// A multiplier on the exits for other reasons (`flows.exitOtherPerMonth`).
+  case exitOtherRate
+  /// A multiplier on the returns from recent work (`flows.returnFromWorkPerMonth`).
+  case returnFromWorkRate
   /// A multiplier on the net price.
   case netPrice
   /// The yearly growth of the macrobudget (fraction, added to the economy's expected growth).
@@ -35,6 +39,8 @@ public enum UncertaintyTarget: Equatable, Hashable, Sendable, CustomStringConver
     case .workExitRate: "workExitRate"
     case .inflow: "inflow"
     case .ladderProgression: "ladderProgression"
+    case .exitOtherRate: "exitOtherRate"
+    case .returnFromWorkRate: "returnFromWorkRate"
     case .netPrice: "netPrice"
     case .macrobudgetGrowth: "macrobudgetGrowth"
     case .intervention(let id, let f): "interventions.\(id).\(f.rawValue)"
@@ -47,6 +53,8 @@ public enum UncertaintyTarget: Equatable, Hashable, Sendable, CustomStringConver
     case "workExitRate": return .workExitRate
     case "inflow": return .inflow
     case "ladderProgression": return .ladderProgression
+    case "exitOtherRate": return .exitOtherRate
+    case "returnFromWorkRate": return .returnFromWorkRate
     case "netPrice": return .netPrice
     case "macrobudgetGrowth": return .macrobudgetGrowth
     default:
@@ -63,7 +71,8 @@ public enum UncertaintyTarget: Equatable, Hashable, Sendable, CustomStringConver
   /// The allowed range of the sampled value (draws are clamped into it).
   public var range: ClosedRange<Double> {
     switch self {
-    case .workExitRate, .inflow, .ladderProgression, .netPrice: 0...10
+    case .workExitRate, .inflow, .ladderProgression, .exitOtherRate, .returnFromWorkRate, .netPrice:
+      0...10
     case .macrobudgetGrowth: -0.5...1
     case .intervention(_, let f):
       switch f {
@@ -142,13 +151,15 @@ extension MonteCarloSpec {
 
 extension UncertaintyTarget {
   /// Whether the distribution multiplies the stated value (1 = as the scenario states it):
-  /// `workExitRate`, `inflow`, `ladderProgression`, `netPrice` and an intervention's `yield`.
+  /// `workExitRate`, `inflow`, `ladderProgression`, `exitOtherRate`, `returnFromWorkRate`,
+  /// `netPrice` and an intervention's `yield`.
   /// The others are the value itself: `successRate`, `retention`, `deadweight` (fractions),
   /// `savingPerSuccess` (EUR per year), and `macrobudgetGrowth` (a fraction a year added to the
   /// economy's expected growth).
   public var isMultiplier: Bool {
     switch self {
-    case .workExitRate, .inflow, .ladderProgression, .netPrice: true
+    case .workExitRate, .inflow, .ladderProgression, .exitOtherRate, .returnFromWorkRate, .netPrice:
+      true
     case .macrobudgetGrowth: false
     case .intervention(_, let f): f == .yield
     }

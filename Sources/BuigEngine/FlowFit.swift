@@ -294,8 +294,7 @@ public struct FlowFit: Sendable {
   /// The caseload at the end of each of the next `periods` periods after the data, simulated
   /// `draws` times from the fit: each draw takes its levels from the estimates' normal
   /// distribution (mean the estimates, covariance the fit's; levels kept above zero) and each
-  /// month's flows as counts (Poisson: by inversion up to a mean of 50, above by the normal
-  /// approximation, rounded); the stock keeps the model's mix. Draws come from Philox streams
+  /// month's flows as counts (`CountNoise.poisson`); the stock keeps the model's mix. Draws come from Philox streams
   /// under `seed` (draw i is path i), so the same seed gives the same forecast. Returns, per
   /// period, the caseloads of all draws, sorted.
   public func forecast(_ fit: Fit, periods k: Int, draws: Int, seed: UInt64) -> [[Double]] {
@@ -327,7 +326,7 @@ public struct FlowFit: Sendable {
           let f = month(&state, l, fed: nil, scratch: &next)
           func count(_ mean: Double, _ slot: UInt32) -> Double {
             let u = streams.uniform(path: d, purpose: .backtest, slot: slot, index: monthIndex)
-            return Self.poisson(mean, u)
+            return CountNoise.poisson(mean, u)
           }
           let new = count(f.new, 2)
           let returns = count(f.returns, 3)
@@ -344,24 +343,6 @@ public struct FlowFit: Sendable {
       }
     }
     return caseloads.map { $0.sorted() }
-  }
-
-  /// A Poisson count with mean `mean` at the uniform `u`: the inverse of its distribution
-  /// function up to a mean of 50, above the normal approximation rounded to a whole count.
-  static func poisson(_ mean: Double, _ u: Double) -> Double {
-    guard mean > 0 else { return 0 }
-    if mean > 50 {
-      return max(0, (mean + mean.squareRoot() * SpecialFunctions.normalQuantile(u)).rounded())
-    }
-    var k = 0.0
-    var prob = exp(-mean)
-    var cumulative = prob
-    while cumulative < u && k < 1_000 {
-      k += 1
-      prob *= mean / k
-      cumulative += prob
-    }
-    return k
   }
 
   /// The columns (indices into `countColumns`) the likelihood uses: the split where given,

@@ -23,15 +23,24 @@ public struct FlowTileInput {
   public var ladderScalar: [Double]
   /// Inflow per month, per path and year (T×Y).
   public var inflow: [Double]
+  /// Scalars of the kernel's extra change matrices per path (T×E, row-major; E =
+  /// `Matrices.extraDeltas.count`).
+  public var extraScalar: [Double]
+  /// The absolute index of the tile's first path (row p is path `firstPath + p`): the key of its
+  /// count-noise stream.
+  public var firstPath: Int
 
-  /// An input for `paths` paths and `years` years, all zero.
-  public init(paths: Int, years: Int) {
+  /// An input for `paths` paths and `years` years (and `extras` extra change matrices), all
+  /// zero.
+  public init(paths: Int, years: Int, extras: Int = 0) {
     self.paths = paths
     self.years = years
     initial = Array(repeating: 0, count: paths)
     workScalar = Array(repeating: 0, count: paths * years)
     ladderScalar = Array(repeating: 0, count: paths)
     inflow = Array(repeating: 0, count: paths * years)
+    extraScalar = Array(repeating: 0, count: paths * extras)
+    firstPath = 0
   }
 }
 
@@ -51,11 +60,16 @@ public struct FlowTileOutput {
 /// Steps the caseload of a tile of paths through all months of the horizon.
 ///
 /// Each month, for the T×S state matrix X of the tile:
-/// Y = X·A + diag(s_work)·(X·Δ_work) + diag(s_ladder)·(X·Δ_ladder) + inflow ⊗ v,
-/// computed as one product X·[A | Δ_work | Δ_ladder] (T×3S; `cblas_dgemm`, 6·T·S² flops) and a
-/// row-scaled sum: per-path variation enters as per-path scalars on
-/// shared matrices. The tile stays in cache for all months before the next tile starts; the
-/// buffers are allocated once per kernel, never inside the month loop.
+/// Y = X·A + diag(s_work)·(X·Δ_work) + diag(s_ladder)·(X·Δ_ladder) + Σ_e diag(s_e)·(X·Δ_e)
+/// + inflow ⊗ v, computed as one product X·[A | Δ_work | Δ_ladder | Δ_e…] (T×(3+E)S;
+/// `cblas_dgemm`, 2(3+E)·T·S² flops) and a row-scaled sum: per-path variation enters as per-path
+/// scalars on shared matrices. The extra matrices Δ_e (exits for other reasons, returns from
+/// work) are in the product only when a scenario draws their scalars. The tile stays in cache
+/// for all months before the next tile starts; the buffers are allocated once per kernel, never
+/// inside the month loop.
+///
+/// With count noise (`CountNoise`), each month's moves are drawn as whole households from the
+/// same per-path rates instead (`runCounted`).
 public final class FlowKernel {
   /// The shared matrices of a chain with any number of states S.
   public struct Matrices: Sendable {
@@ -75,30 +89,37 @@ public final class FlowKernel {
     public var onBenefit: [Double]
     /// Price factor per state (S).
     public var priceFactor: [Double]
+    /// Further change matrices (S×S each, rows sum to 0), scaled per path by
+    /// `FlowTileInput.extraScalar`.
+    public var extraDeltas: [[Double]]
 
     /// Matrices from their parts.
     public init(
       states: Int, transition: [Double], workDelta: [Double], ladderDelta: [Double],
       inflowShape: [Double],
-      initialShape: [Double], onBenefit: [Double], priceFactor: [Double]
+      initialShape: [Double], onBenefit: [Double], priceFactor: [Double],
+      extraDeltas: [[Double]] = []
     ) {
       self.states = states
       self.transition = transition
       self.workDelta = workDelta
       self.ladderDelta = ladderDelta
+      self.extraDeltas = extraDeltas
       self.inflowShape = inflowShape
       self.initialShape = initialShape
       self.onBenefit = onBenefit
       self.priceFactor = priceFactor
     }
 
-    /// The matrices of the ontwikkelladder flow model.
-    public init(_ model: FlowModel) {
+    /// The matrices of the ontwikkelladder flow model, with `extras` of its further change
+    /// matrices.
+    public init(_ model: FlowModel, extras: [FlowModel.Change] = []) {
       self.init(
         states: FlowModel.stateCount, transition: model.transition, workDelta: model.workDelta,
         ladderDelta: model.ladderDelta, inflowShape: model.inflowShape,
         initialShape: model.initialShape,
-        onBenefit: model.onBenefit, priceFactor: model.priceFactor)
+        onBenefit: model.onBenefit, priceFactor: model.priceFactor,
+        extraDeltas: extras.map(model.delta))
     }
   }
 
@@ -108,36 +129,74 @@ public final class FlowKernel {
   public let kind: KernelKind
   /// Rows of the largest tile.
   public let capacity: Int
+  /// Draws the moves as counts when set.
+  public let noise: CountNoise?
   let s: Int
-  /// [A | Δ_work | Δ_ladder], row-major S×3S.
+  /// Number of extra change matrices E.
+  let extras: Int
+  /// Columns of the combined matrix, (3 + E)·S.
+  let width: Int
+  /// [A | Δ_work | Δ_ladder | Δ_e…], row-major S×(3+E)S.
   let combined: [Double]
+  /// The moves to other states, by state of origin: state i's are moveStart[i] ..<
+  /// moveStart[i + 1] (for count noise).
+  let moveStart: [Int]
+  /// Each move's destination.
+  let moveTo: [Int]
+  /// Each move's rates in A, Δ_work, Δ_ladder, Δ_e… (3 + E per move, row-major).
+  let moveRates: [Double]
   /// [onBenefit | priceFactor], row-major S×2.
   let readout: [Double]
   var x: [Double]
   var w: [Double]
   var acc: [Double]
 
-  /// A kernel for the flow model with buffers for tiles of up to `capacity` paths.
-  public convenience init(model: FlowModel, kind: KernelKind, capacity: Int) {
-    self.init(matrices: Matrices(model), kind: kind, capacity: capacity)
+  /// A kernel for the flow model (with `extras` of its further change matrices) with buffers
+  /// for tiles of up to `capacity` paths.
+  public convenience init(
+    model: FlowModel, kind: KernelKind, capacity: Int, extras: [FlowModel.Change] = [],
+    noise: CountNoise? = nil
+  ) {
+    self.init(
+      matrices: Matrices(model, extras: extras), kind: kind, capacity: capacity, noise: noise)
   }
 
   /// A kernel for any chain with buffers for tiles of up to `capacity` paths.
-  public init(matrices m: Matrices, kind: KernelKind, capacity: Int) {
+  public init(matrices m: Matrices, kind: KernelKind, capacity: Int, noise: CountNoise? = nil) {
     matrices = m
     self.kind = kind
     self.capacity = capacity
+    self.noise = noise
     let s = m.states
     self.s = s
-    var c = [Double](repeating: 0, count: s * 3 * s)
+    let e = m.extraDeltas.count
+    extras = e
+    let width = (3 + e) * s
+    self.width = width
+    let blocks = [m.transition, m.workDelta, m.ladderDelta] + m.extraDeltas
+    var c = [Double](repeating: 0, count: s * width)
     for i in 0..<s {
-      for j in 0..<s {
-        c[i * 3 * s + j] = m.transition[i * s + j]
-        c[i * 3 * s + s + j] = m.workDelta[i * s + j]
-        c[i * 3 * s + 2 * s + j] = m.ladderDelta[i * s + j]
+      for (b, block) in blocks.enumerated() {
+        for j in 0..<s { c[i * width + b * s + j] = block[i * s + j] }
       }
     }
     combined = c
+    var start = [0]
+    var to: [Int] = []
+    var rates: [Double] = []
+    for i in 0..<s {
+      for j in 0..<s where j != i {
+        let r = blocks.map { $0[i * s + j] }
+        if r.contains(where: { $0 != 0 }) {
+          to.append(j)
+          rates += r
+        }
+      }
+      start.append(to.count)
+    }
+    moveStart = start
+    moveTo = to
+    moveRates = rates
     var r = [Double](repeating: 0, count: s * 2)
     for i in 0..<s {
       r[i * 2] = m.onBenefit[i]
@@ -145,7 +204,7 @@ public final class FlowKernel {
     }
     readout = r
     x = Array(repeating: 0, count: capacity * s)
-    w = Array(repeating: 0, count: capacity * 3 * s)
+    w = Array(repeating: 0, count: capacity * width)
     acc = Array(repeating: 0, count: capacity * s)
   }
 
@@ -153,9 +212,12 @@ public final class FlowKernel {
   ///
   /// - Complexity: O(T·S²·12·Y).
   public func run(_ input: FlowTileInput) -> FlowTileOutput {
+    if let noise { return runCounted(input, noise: noise) }
     let t = input.paths
     precondition(t <= capacity, "tile larger than the kernel's capacity")
     let s = self.s
+    let width = self.width
+    let extras = self.extras
     let years = input.years
     var out = FlowTileOutput(
       onBenefit: Array(repeating: 0, count: t * years),
@@ -178,13 +240,14 @@ public final class FlowKernel {
                   switch kind {
                   case .blas:
                     cblas_dgemm(
-                      CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(t), Int32(3 * s), Int32(s),
+                      CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(t), Int32(width), Int32(s),
                       1,
                       xp.baseAddress,
-                      Int32(s), cp.baseAddress, Int32(3 * s), 0, wp.baseAddress, Int32(3 * s))
+                      Int32(s), cp.baseAddress, Int32(width), 0, wp.baseAddress, Int32(width))
                   case .reference:
                     Self.referenceProduct(
-                      xp.baseAddress!, cp.baseAddress!, wp.baseAddress!, rows: t, s: s)
+                      xp.baseAddress!, cp.baseAddress!, wp.baseAddress!, rows: t, s: s,
+                      width: width)
                   }
                   // Y = W_A + s_work·W_Δw + s_ladder·W_Δl + inflow·v, row by row, on raw
                   // pointers so that the loop vectorizes; the stocks add up for the year.
@@ -192,15 +255,25 @@ public final class FlowKernel {
                     let sw = input.workScalar[p * years + y]
                     let sl = input.ladderScalar[p]
                     let f = input.inflow[p * years + y]
-                    let w0 = wp.baseAddress! + p * 3 * s
+                    let w0 = wp.baseAddress! + p * width
                     let w1 = w0 + s
                     let w2 = w1 + s
                     let xr = xp.baseAddress! + p * s
                     let ar = ap.baseAddress! + p * s
-                    for j in 0..<s {
-                      let v = w0[j] + sw * w1[j] + sl * w2[j] + f * vp[j]
-                      xr[j] = v
-                      ar[j] += v
+                    if extras == 0 {
+                      for j in 0..<s {
+                        let v = w0[j] + sw * w1[j] + sl * w2[j] + f * vp[j]
+                        xr[j] = v
+                        ar[j] += v
+                      }
+                    } else {
+                      for j in 0..<s { xr[j] = w0[j] + sw * w1[j] + sl * w2[j] + f * vp[j] }
+                      for e in 0..<extras {
+                        let se = input.extraScalar[p * extras + e]
+                        let we = w0 + (3 + e) * s
+                        for j in 0..<s { xr[j] += se * we[j] }
+                      }
+                      for j in 0..<s { ar[j] += xr[j] }
                     }
                   }
                 }
@@ -230,12 +303,11 @@ public final class FlowKernel {
     return out
   }
 
-  /// W = X·C for X (rows×S) and C (S×3S), plain loops in i-k-j order.
+  /// W = X·C for X (rows×S) and C (S×width), plain loops in i-k-j order.
   static func referenceProduct(
     _ x: UnsafeMutablePointer<Double>, _ c: UnsafePointer<Double>,
-    _ w: UnsafeMutablePointer<Double>, rows: Int, s: Int
+    _ w: UnsafeMutablePointer<Double>, rows: Int, s: Int, width n: Int
   ) {
-    let n = 3 * s
     for i in 0..<rows {
       let wi = w + i * n
       for j in 0..<n { wi[j] = 0 }

@@ -120,6 +120,11 @@ public final class MonteCarlo: Sendable {
   let workExit: Int?
   let inflow: Int?
   let ladder: Int?
+  /// The further change matrices the kernel scales per path (those whose multiplier the
+  /// scenario draws), with the index of that draw.
+  let extras: [(change: FlowModel.Change, input: Int)]
+  /// The count noise of the run, when the flow model asks for it.
+  let noise: CountNoise?
 
   /// Sets up a run: calibrates the flow model to the scenario's caseload, factors the
   /// correlation matrix, solves the expected durations.
@@ -173,6 +178,14 @@ public final class MonteCarlo: Sendable {
     workExit = sampler.index(of: .workExitRate)
     inflow = sampler.index(of: .inflow)
     ladder = sampler.index(of: .ladderProgression)
+    let sampler = self.sampler
+    extras = [
+      (FlowModel.Change.exitOther, UncertaintyTarget.exitOtherRate),
+      (.returnFromWork, .returnFromWorkRate),
+    ].compactMap { change, target in
+      sampler.index(of: target).map { (change: change, input: $0) }
+    }
+    noise = spec.flows.countNoise ? CountNoise(seed: seed) : nil
   }
 
   /// Runs paths firstPath ..< firstPath + paths, in parallel batches; `progress` is called with
@@ -266,9 +279,12 @@ public final class MonteCarlo: Sendable {
     init(_ mc: MonteCarlo, source: Source, kernel kind: KernelKind) {
       self.mc = mc
       self.source = source
-      kernel = FlowKernel(model: mc.model, kind: kind, capacity: MonteCarlo.tile)
+      kernel = FlowKernel(
+        model: mc.model, kind: kind, capacity: MonteCarlo.tile, extras: mc.extras.map(\.change),
+        noise: mc.noise)
       evaluator = PathEvaluator(mc.evaluatorModel)
-      input = FlowTileInput(paths: MonteCarlo.tile, years: mc.years.count - mc.realisedCount)
+      input = FlowTileInput(
+        paths: MonteCarlo.tile, years: mc.years.count - mc.realisedCount, extras: mc.extras.count)
       draws = mc.sampler.buffer(paths: MonteCarlo.tile)
       tileValues = Array(repeating: 0, count: mc.layout.count * MonteCarlo.tile)
     }
@@ -284,6 +300,8 @@ public final class MonteCarlo: Sendable {
       let calibration = mc.calibration
       let model = mc.model
       input.paths = t
+      input.firstPath = paths.lowerBound
+      let extras = mc.extras.count
       for (p, path) in paths.enumerated() {
         source.draw(path: path, into: &draws, at: p)
         let values = p * draws.inputs
@@ -292,6 +310,10 @@ public final class MonteCarlo: Sendable {
         let ladder = mc.ladder.map { draws.values[values + $0] } ?? 1
         input.initial[p] = mc.initialCaseload
         input.ladderScalar[p] = min(max(ladder - 1, -1), model.maxLadderScalar)
+        for (e, extra) in mc.extras.enumerated() {
+          input.extraScalar[p * extras + e] = min(
+            max(draws.values[values + extra.input] - 1, -1), model.maxScalar(extra.change))
+        }
         for y in 0..<nf {
           let c = draws.economy[p * ny + r + y]
           input.workScalar[p * nf + y] = min(

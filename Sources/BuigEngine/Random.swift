@@ -55,6 +55,8 @@ public enum StreamPurpose: UInt32, Sendable {
   case bootstrap = 3
   /// The forecast of a calibration's backtest (`FlowFit.forecast`): its levels and its counts.
   case backtest = 4
+  /// The counts of a path's monthly moves under count noise (`CountNoise`).
+  case countNoise = 5
 }
 
 /// Random numbers keyed by (seed, path, purpose, slot): the n-th draw of a slot is block

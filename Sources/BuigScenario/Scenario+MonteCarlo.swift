@@ -109,10 +109,13 @@ extension ScenarioReader {
       }
     }
     var fromScenario: Set<String> = []
+    var countNoise = false
     if let f = scenarioFlows,
       let o = f.object(
-        keys: Self.flowArrayKeys + Self.flowScalarKeys + ["inflowSources", "economy"])
+        keys: Self.flowArrayKeys + Self.flowScalarKeys + ["inflowSources", "economy", "countNoise"])
     {
+      // A wrong type is reported by `bool()`, and the scenario is refused with it.
+      if let flag = o.optional("countNoise")?.bool() { countNoise = flag }
       for key in Self.flowArrayKeys + Self.flowScalarKeys + ["inflowSources"] {
         if let r = o.optional(key) {
           merged[key] = r
@@ -187,7 +190,7 @@ extension ScenarioReader {
       returnFromWorkPerMonth: back, returnRung: Int(rung), workBecomesDurablePerMonth: durable,
       initialRungShares: initialRung, initialDurationShares: initialDuration,
       inflowSources: inflow,
-      priceFactors: price)
+      priceFactors: price, countNoise: countNoise)
     let model = FlowModel(params)
     for problem in model.problems {
       log.report(
@@ -327,7 +330,7 @@ extension ScenarioReader {
       guard let t = UncertaintyTarget.parse(name) else {
         r.report(
           expected:
-            "workExitRate, inflow, ladderProgression, netPrice, macrobudgetGrowth, or interventions.ID.FIELD with FIELD one of successRate, savingPerSuccess, retention, deadweight, yield"
+            "workExitRate, inflow, ladderProgression, exitOtherRate, returnFromWorkRate, netPrice, macrobudgetGrowth, or interventions.ID.FIELD with FIELD one of successRate, savingPerSuccess, retention, deadweight, yield"
         )
         return nil
       }

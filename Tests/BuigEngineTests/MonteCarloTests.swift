@@ -195,8 +195,13 @@ struct MonteCarloTests {
     #expect(done.withLock { $0 } == [128])
   }
 
-  @Test func pathsDoNotDependOnThreadsOrBatchSize() throws {
-    let mc = try engine(try scenario("groningen-2018"))
+  @Test(arguments: [false, true])
+  func pathsDoNotDependOnThreadsOrBatchSize(countNoise: Bool) throws {
+    let mc = try engine(
+      try scenario("groningen-2018") { o in
+        if countNoise { o["flows"] = ["countNoise": true] }
+      })
+    #expect((mc.noise != nil) == countNoise)
     let a = try mc.run(MonteCarloOptions(paths: 1_000, threads: 1, batchSize: 256))
     let b = try mc.run(MonteCarloOptions(paths: 1_000, threads: 2, batchSize: 4_096))
     let c = try mc.run(MonteCarloOptions(paths: 1_000, threads: 2, batchSize: 128))
