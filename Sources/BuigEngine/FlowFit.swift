@@ -72,7 +72,9 @@ public struct FlowFit: Sendable {
     public var observations: Int
     /// Newton iterations.
     public var iterations: Int
-    /// Per period (from the second), the observed and fitted counts.
+    /// Per period (from the second), the observed and fitted counts, and the caseload observed
+    /// and one period ahead (`caseload`: the previous period's observed caseload + expected
+    /// inflow − expected outflow).
     public var fitted: [[String: (observed: Double?, fitted: Double)]]
 
     /// Standard errors.
@@ -499,11 +501,19 @@ public struct FlowFit: Sendable {
       columnDispersion: Dictionary(
         uniqueKeysWithValues: used.map { (Self.countColumns[$0], dispersion[$0]) }),
       logLikelihood: current, observations: n, iterations: iterations,
-      fitted: zip(mus, observed).map { mu, y in
-        Dictionary(
+      fitted: zip(mus, observed).enumerated().map { i, pair in
+        let (mu, y) = pair
+        var row = Dictionary(
           uniqueKeysWithValues: (0..<k).map {
             (Self.countColumns[$0], (observed: y[$0], fitted: mu[$0]))
           })
+        // One period ahead: the previous observed caseload plus the expected inflow minus the
+        // expected outflow.
+        row["caseload"] = (
+          observed: data.periods[i + 1].caseload,
+          fitted: data.periods[i].caseload + mu[0] - mu[4]
+        )
+        return row
       })
   }
 

@@ -81,7 +81,8 @@ public struct MonteCarloInfo: Sendable {
     ])
   }
 
-  /// The `monteCarlo` object: paths, seed, kernel, BLAS core, the expected months on benefit per
+  /// The `monteCarlo` object: paths, seed, kernel, whether the flows draw count noise, BLAS
+  /// core, the expected months on benefit per
   /// state, the calibrated inflow, where each flow parameter comes from (fitted, the scenario's
   /// or the default) and the warnings. Thread count and batch size are left out: they do not
   /// change the results.
@@ -91,6 +92,7 @@ public struct MonteCarloInfo: Sendable {
     .object([
       ("paths", .int(summary.paths)), ("seed", .number(String(engine.seed))),
       ("kernel", .string(kernel.rawValue)),
+      ("countNoise", .bool(engine.model.parameters.countNoise)),
       ("blasCore", .string(blasCore)),
       (
         "calibratedInflowPerMonth",

@@ -2,6 +2,7 @@ import ArgumentParser
 import BuigCore
 import BuigEngine
 import BuigJSON
+import BuigReport
 import BuigScenario
 import Foundation
 
@@ -39,6 +40,15 @@ struct CalibrateCommand: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
+      "Also write the calibration report (HTML): observed against fitted per period in a chart and tables, the parameters, the residual checks and the backtest.",
+      valueName: "PATH"))
+  var report: String?
+
+  @Option(help: "The report's language: nl or en.")
+  var lang: ReportLanguage = .nl
+
+  @Option(
+    help: ArgumentHelp(
       "Fit on all but the last K periods, forecast those K from that fit (parameter uncertainty and count noise, 1,000 draws under the scenario's seed) and report the forecast error and the bands' coverage.",
       valueName: "K"))
   var holdout: Int?
@@ -54,6 +64,7 @@ struct CalibrateCommand: ParsableCommand {
   func run() throws {
     try checkWritable(output, command: "calibrate")
     if let writeScenario { try checkWritable(writeScenario, command: "calibrate") }
+    if let report { try checkWritable(report, command: "calibrate") }
     let bytes = try readFile(data, command: "calibrate")
     let name = URL(fileURLWithPath: data).lastPathComponent
     let observed: ObservedData
@@ -102,8 +113,13 @@ struct CalibrateCommand: ParsableCommand {
     let baseline = try? calibration.fit([.inflowPerMonth])
     let fragment = CalibrationFragment(
       fit: fit, calibration: calibration, flows: flows, data: observed, backtest: backtest,
-      baseline: baseline)
+      baseline: baseline, horizon: loaded.scenario.input.years)
     try write(JSONWriter.write(fragment.json), to: output, command: "calibrate")
+    if let report {
+      try write(
+        CalibrationReport.html(fragment.reportInput(scenario: loaded.origin), language: lang),
+        to: report, command: "calibrate")
+    }
     var summary = fit.parameters.enumerated().map { i, p in
       "  \(p.rawValue): \(String(format: "%.6g", fit.estimates[i])) (standard error \(String(format: "%.3g", fit.standardErrors[i])); \(p == .inflowPerMonth ? "the data's mean" : "the scenario's") \(String(format: "%.6g", calibration.start(p))))"
     }
@@ -116,6 +132,12 @@ struct CalibrateCommand: ParsableCommand {
       )
     }
     if let backtest { summary.append("  backtest: " + backtest.verdict) }
+    let overlap = observed.fullYears.filter { loaded.scenario.input.years.contains($0.year) }
+    if !overlap.isEmpty {
+      summary.append(
+        "  the data covers \(overlap.map { "\($0.year) (mean caseload \(String(format: "%.0f", $0.caseload)))" }.joined(separator: ", ")) of the horizon in full: mark them realised with their budget and spending from the accounts (the scenario's realised block)"
+      )
+    }
     emit(summary.joined(separator: "\n") + "\n")
     if let writeScenario {
       let merged = try fragment.merged(into: loaded.bytes, origin: loaded.origin)
@@ -132,6 +154,17 @@ struct CalibrateCommand: ParsableCommand {
 }
 
 extension ObservedData {
+  /// The calendar years the data covers in full (12 months or 4 quarters), each with the mean of
+  /// its period-end caseloads (households; the annual average a realised year states).
+  var fullYears: [(year: Int, caseload: Double)] {
+    let byYear = Dictionary(grouping: periods) { $0.index / 12 }
+    return byYear.keys.sorted().compactMap { year in
+      let list = byYear[year]!
+      guard list.count * monthsPerPeriod == 12 else { return nil }
+      return (year, list.map(\.counts.caseload).reduce(0, +) / Double(list.count))
+    }
+  }
+
   /// The periods as the fit reads them.
   var calibrationData: CalibrationData {
     CalibrationData(
@@ -154,6 +187,8 @@ struct CalibrationFragment {
   let data: ObservedData
   let backtest: Backtest?
   let baseline: FlowFit.Fit?
+  /// The scenario's horizon years.
+  let horizon: [Int]
 
   /// Six significant digits, as text a JSON number keeps.
   static func number(_ v: Double) -> JSONValue { .number(String(format: "%.6g", v)) }
@@ -169,34 +204,77 @@ struct CalibrationFragment {
   /// Parameters the Monte Carlo draws (as multipliers with their fitted uncertainty).
   static let drawn: [(FlowFit.Parameter, String)] = [
     (.workExitLevel, "workExitRate"), (.inflowPerMonth, "inflow"),
+    (.exitOtherPerMonth, "exitOtherRate"), (.returnFromWorkPerMonth, "returnFromWorkRate"),
   ]
 
+  /// The calibration report's input.
+  func reportInput(scenario: String) -> CalibrationReportInput {
+    let checks = Dictionary(uniqueKeysWithValues: residualStatistics.map { ($0.column, $0) })
+    let notFitted = FlowFit.Parameter.allCases.filter { !fit.parameters.contains($0) }
+    return CalibrationReportInput(
+      dataName: data.name, sha256: data.sha256, scenario: scenario,
+      monthsPerPeriod: data.monthsPerPeriod, periods: data.periods.dropFirst().map(\.label),
+      observedCaseload: fit.fitted.map { $0["caseload"]!.observed ?? .nan },
+      fittedCaseload: fit.fitted.map { $0["caseload"]!.fitted },
+      columns: calibration.columns.map { FlowFit.countColumns[$0] }.map { c in
+        CalibrationReportInput.Column(
+          name: c, observed: fit.fitted.map { $0[c]?.observed },
+          fitted: fit.fitted.map { $0[c]?.fitted ?? .nan },
+          residuals: checks[c].map { ($0.mean, $0.sd, $0.lag1) })
+      },
+      parameters: fit.parameters.enumerated().map { i, p in
+        CalibrationReportInput.Parameter(
+          name: p.rawValue, estimate: fit.estimates[i], standardError: fit.standardErrors[i],
+          before: calibration.start(p))
+      },
+      notIdentified: notFitted.map { ($0.rawValue, "the data has no column that counts it") },
+      dispersion: fit.dispersion,
+      aic: baseline.map {
+        (
+          2 * Double(fit.parameters.count) - 2 * fit.logLikelihood,
+          2 * Double($0.parameters.count) - 2 * $0.logLikelihood
+        )
+      },
+      backtest: backtest.map { b in
+        func q(_ level: Double) -> [Double] { b.periods.indices.map { b.quantile($0, level) } }
+        return CalibrationReportInput.Backtest(
+          periods: b.periods.map(\.label), observed: b.periods.map(\.observed), p5: q(0.05),
+          p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95), mape: b.mape,
+          inside90: b.inside90, inside50: b.inside50)
+      })
+  }
+
   /// Per count column the fit uses: the Pearson residuals' mean, standard deviation and lag-1
-  /// autocorrelation ((y − μ)/√μ; for a model that fits, about 0, 1 and 0; a large lag-1
-  /// correlation says the model misses a trend or a season).
-  var residuals: [(key: String, value: JSONValue)] {
-    var out: [(key: String, value: JSONValue)] = []
-    for c in calibration.columns.map({ FlowFit.countColumns[$0] }) {
+  /// autocorrelation.
+  var residualStatistics: [(column: String, mean: Double, sd: Double, lag1: Double)] {
+    calibration.columns.map { FlowFit.countColumns[$0] }.compactMap { c in
       let r = fit.fitted.compactMap { row -> Double? in
         guard let v = row[c], let y = v.observed, v.fitted > 0 else { return nil }
         return (y - v.fitted) / v.fitted.squareRoot()
       }
-      guard r.count > 2 else { continue }
+      guard r.count > 2 else { return nil }
       let mean = r.reduce(0, +) / Double(r.count)
       let variance = r.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(r.count - 1)
       let lag1 =
         zip(r.dropFirst(), r).map { ($0 - mean) * ($1 - mean) }.reduce(0, +)
         / (variance * Double(r.count - 1))
-      out.append(
-        (
-          c,
-          .object([
-            ("mean", Self.number(mean)), ("sd", Self.number(variance.squareRoot())),
-            ("lag1", Self.number(lag1)),
-          ])
-        ))
+      return (c, mean, variance.squareRoot(), lag1)
     }
-    return out
+  }
+
+  /// Per count column the fit uses: the Pearson residuals' mean, standard deviation and lag-1
+  /// autocorrelation ((y − μ)/√μ; for a model that fits, about 0, 1 and 0; a large lag-1
+  /// correlation says the model misses a trend or a season).
+  var residuals: [(key: String, value: JSONValue)] {
+    residualStatistics.map {
+      (
+        $0.column,
+        .object([
+          ("mean", Self.number($0.mean)), ("sd", Self.number($0.sd)),
+          ("lag1", Self.number($0.lag1)),
+        ])
+      )
+    }
   }
 
   var json: JSONValue {
@@ -228,6 +306,8 @@ struct CalibrationFragment {
       flowMembers.append(
         ("returnFromWorkPerMonth", sourced(Self.number(r), .returnFromWorkPerMonth)))
     }
+    // The backtest forecasts with count noise, so the runs of the fitted model draw it too.
+    flowMembers.append(("countNoise", .bool(true)))
     var uncertainty: [JSONValue] = []
     var drawnIndices: [Int] = []
     for (p, target) in Self.drawn {
@@ -256,18 +336,25 @@ struct CalibrationFragment {
     let corr = fit.correlation
     var members: [(key: String, value: JSONValue)] = [("flows", .object(flowMembers))]
     members.append(("uncertainty", .array(uncertainty)))
-    if drawnIndices.count == 2 {
-      let rho = corr[drawnIndices[0] * n + drawnIndices[1]]
+    if drawnIndices.count >= 2 {
+      let targets = Self.drawn.filter { fit.parameters.contains($0.0) }.map(\.1)
       members.append(
         (
           "correlation",
           .object([
-            ("targets", .array(Self.drawn.map { .string($0.1) })),
+            ("targets", .array(targets.map { .string($0) })),
             (
               "matrix",
-              .array([.array([.int(1), Self.number(rho)]), .array([Self.number(rho), .int(1)])])
+              .array(
+                drawnIndices.map { i in
+                  .array(drawnIndices.map { j in i == j ? .int(1) : Self.number(corr[i * n + j]) })
+                })
             ),
-            ("note", .string("The fit's correlation of the two estimates. Source: \(source).")),
+            (
+              "note",
+              .string(
+                "The fit's correlation of the estimates (observed information). Source: \(source).")
+            ),
           ])
         ))
     }
@@ -278,7 +365,7 @@ struct CalibrationFragment {
       var cells: [(key: String, value: JSONValue)] = [
         ("period", .string(data.periods[k + 1].label))
       ]
-      for c in ["inflow", "outflowWork", "outflowSchool", "outflowOther", "outflow"] {
+      for c in ["caseload", "inflow", "outflowWork", "outflowSchool", "outflowOther", "outflow"] {
         guard let v = row[c] else { continue }
         cells.append(
           (
@@ -357,6 +444,22 @@ struct CalibrationFragment {
             } ?? .null
           ),
           ("backtest", backtest?.json ?? .null),
+          (
+            "observedYears",
+            .array(
+              data.fullYears.map {
+                .object([
+                  ("year", .int($0.year)), ("caseload", Self.number($0.caseload)),
+                  ("inHorizon", .bool(horizon.contains($0.year))),
+                ])
+              })
+          ),
+          (
+            "observedYearsNote",
+            .string(
+              "Calendar years the data covers in full, with the mean of their period-end caseloads. A year of the horizon among them can be marked realised (the scenario's realised block), with its budget and spending from the accounts, which these data do not hold; the fit does not mark them."
+            )
+          ),
         ])
       ))
     return .object(members)

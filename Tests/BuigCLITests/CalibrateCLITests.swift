@@ -91,10 +91,50 @@ struct CalibrateCLITests {
     let baseline = try #require(calibration["defaultModel"] as? [String: Any])
     #expect((baseline["fittedAic"] as! Double) < (baseline["aic"] as! Double) - 100)
     let uncertainty = try #require(fragment["uncertainty"] as? [[String: Any]])
-    #expect(uncertainty.compactMap { $0["target"] as? String } == ["workExitRate", "inflow"])
+    let targets = ["workExitRate", "inflow", "exitOtherRate", "returnFromWorkRate"]
+    #expect(uncertainty.compactMap { $0["target"] as? String } == targets)
+    // Each target's sd is its parameter's relative standard error, and the correlation matrix is
+    // the fit's over the four.
+    let names = ["workExitLevel", "inflowPerMonth", "exitOtherPerMonth", "returnFromWorkPerMonth"]
+    for (entry, name) in zip(uncertainty, names) {
+      let p = try #require(parameters.first { $0["name"] as? String == name })
+      let sd = try #require((entry["distribution"] as? [String: Any])?["sd"] as? Double)
+      let relative = (p["standardError"] as! Double) / (p["estimate"] as! Double)
+      #expect(abs(sd - relative) <= 1e-5 * relative, "\(name): \(sd) against \(relative)")
+    }
+    let correlation = try #require(fragment["correlation"] as? [String: Any])
+    #expect(correlation["targets"] as? [String] == targets)
+    let matrix = try #require(correlation["matrix"] as? [[Double]])
+    let fitCorrelation = try #require(calibration["correlation"] as? [[Double]])
+    let order = try names.map { n in
+      try #require(parameters.firstIndex { $0["name"] as? String == n })
+    }
+    for i in 0..<4 {
+      for j in 0..<4 {
+        #expect(abs(matrix[i][j] - fitCorrelation[order[i]][order[j]]) < 1e-5)
+      }
+    }
+    #expect(flows["countNoise"] as? Bool == true)
+    // The fit's table: the caseload one month ahead is the previous observed caseload plus the
+    // fitted inflow minus the fitted outflow.
+    let table = try #require(calibration["fit"] as? [[String: Any]])
+    #expect(table.count == 120)
+    for k in [0, 57, 119] {
+      let row = table[k]
+      func cell(_ c: String) -> (observed: Double?, fitted: Double) {
+        let v = row[c] as! [String: Any]
+        return (v["observed"] as? Double, v["fitted"] as! Double)
+      }
+      let previous =
+        k == 0 ? 10_000 : ((table[k - 1]["caseload"] as! [String: Any])["observed"] as! Double)
+      let ahead = previous + cell("inflow").fitted - cell("outflow").fitted
+      // Six significant digits in the file: 0.06 households at 12,000.
+      #expect(abs(cell("caseload").fitted - ahead) <= 5e-6 * ahead + 0.002, "row \(k)")
+    }
     // The merged scenario runs, and its audit trail names the data file and its hash.
     let run = try buig(["run", merged.path, "--paths", "1000", "--format", "json", "--quiet"])
     #expect(run.status == 0, "\(run.stderr)")
+    #expect((try run.json()["monteCarlo"] as? [String: Any])?["countNoise"] as? Bool == true)
     let trail = try #require(try run.json()["auditTrail"] as? [[String: Any]])
     let fittedEntries = trail.filter {
       ($0["source"] as? String)?.contains("groningen-like-monthly.csv (sha256 \(sha))") == true
@@ -124,13 +164,16 @@ struct CalibrateCLITests {
 
     // The backtest: the last 12 months against the forecast from the 108 before.
     let heldOut = dir.appendingPathComponent("holdout.json")
+    let report = dir.appendingPathComponent("calibration.html")
     let h = try buig([
       "calibrate", Self.data.path, "--scenario",
       packageRoot.appendingPathComponent("scenarios/groningen-2018.json").path, "--output",
-      heldOut.path, "--holdout", "12",
+      heldOut.path, "--holdout", "12", "--report", report.path, "--lang", "en",
     ])
     #expect(h.status == 0, "\(h.stderr)")
     #expect(h.stdout.contains("backtest: the last 12 periods forecast"))
+    // The data cover 2016-2025 in full; the horizon's years among them are named.
+    #expect(h.stdout.contains("the data covers 2018 (mean caseload"))
     let hb = try #require(
       try JSONSerialization.jsonObject(with: Data(contentsOf: heldOut)) as? [String: Any])
     let backtest = try #require(
@@ -144,6 +187,20 @@ struct CalibrateCLITests {
     #expect(backtest["coverage90"] as? Int == inside)
     #expect(
       inside >= 9, "the 90% band held \(inside) of 12 months of data simulated from the model")
+    // The report: the whole series and the backtest close up, the observed line carrying the
+    // file's caseloads, the backtest's table its twelve months and its verdict.
+    let html = try String(contentsOf: report, encoding: .utf8)
+    #expect(html.contains("id=\"chart-calibration\"") && html.contains("id=\"chart-backtest\""))
+    let csv = try String(contentsOf: Self.data, encoding: .utf8).split(separator: "\n")
+    let caseloads = csv.dropFirst(2).map { Double($0.split(separator: ",")[1])! }
+    let median = try #require(
+      html.range(of: "class=\"median\" data-label=\"observed\" data-values=\""))
+    let values = html[median.upperBound...].prefix { $0 != "\"" }.split(separator: " ").map {
+      Double($0)!
+    }
+    #expect(values == caseloads)
+    #expect(html.contains("the 90% band (p5–p95) holds \(inside) of 12"))
+    #expect(html.components(separatedBy: "<td>2025-").count - 1 == 24, "backtest and period rows")
     let tooMany = try buig([
       "calibrate", Self.data.path, "--scenario",
       packageRoot.appendingPathComponent("scenarios/groningen-2018.json").path, "--output",

@@ -451,13 +451,14 @@ extension Chart {
     return out
   }
 
-  /// Category labels under the plot, centred at `centers`, wrapped to the column width.
+  /// Category labels under the plot, centred at `centers`, wrapped to the column width; an
+  /// empty label writes nothing.
   static func xLabels(_ labels: [String], centers: [Double], y: Double, columnWidth: Double)
     -> String
   {
     var out = "<g class=\"axis-x\">\n"
     let maxChars = Int(columnWidth / SVG.charWidth)
-    for (label, x) in zip(labels, centers) {
+    for (label, x) in zip(labels, centers) where !label.isEmpty {
       out += SVG.text(
         SVG.wrap(label, maxChars: maxChars), x: x, y: y, cls: "x-label",
         extra: "data-label=\"\(SVG.escape(label))\"")

@@ -14,6 +14,21 @@ extension Chart {
     p25: [Double], p50: [Double], p75: [Double], p95: [Double], expected: [Double],
     lines: [ChartLine] = [], format: ChartFormat, legend: FanLegend
   ) -> String {
+    fan(
+      id: id, title: title, description: description, labels: years.map(String.init), p5: p5,
+      p25: p25, p50: p50, p75: p75, p95: p95, expected: expected, lines: lines, format: format,
+      legend: legend)
+  }
+
+  /// The same fan over any categories (months, quarters): `labels` name them (in the points'
+  /// titles), and the x axis writes only those in `axis` (all when nil), so that 120 months
+  /// can carry a label a year.
+  public static func fan(
+    id: String, title: String, description: String, labels: [String], axis: Set<Int>? = nil,
+    p5: [Double], p25: [Double], p50: [Double], p75: [Double], p95: [Double], expected: [Double],
+    lines: [ChartLine] = [], format: ChartFormat, legend: FanLegend
+  ) -> String {
+    let years = labels
     let n = years.count
     for (name, series) in [
       ("p5", p5), ("p25", p25), ("p50", p50), ("p75", p75), ("p95", p95),
@@ -49,8 +64,9 @@ extension Chart {
     out += plot.legend
     out += yAxis(plot.scale, y, left: plot.left, right: plot.right, format: format)
     out += xLabels(
-      years.map(String.init), centers: xs, y: plot.bottom + 16,
-      columnWidth: plot.columnWidth(n))
+      years.enumerated().map { axis?.contains($0.offset) == false ? "" : $0.element },
+      centers: xs, y: plot.bottom + 16,
+      columnWidth: axis == nil ? plot.columnWidth(n) : plot.right - plot.left)
 
     func band(_ lower: [Double], _ upper: [Double], cls: String, fill: String, label: String)
       -> String
