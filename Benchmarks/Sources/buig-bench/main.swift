@@ -417,6 +417,8 @@ func run() throws -> (json: JSON, summary: [String]) {
   var reportArgs: [String] = []
   var calibrateContender: Contender?
   var calibrateArgs: [String] = []
+  /// `buig run` with `flows.countNoise` on, beside the same run without it.
+  var countNoise: (on: Contender, off: Contender, paths: Int, args: [String])?
   /// What the last `buig report --timings` said: the rendering's own seconds and the bytes.
   final class ReportOutcome {
     var renderSeconds: [Double] = []
@@ -478,6 +480,17 @@ func run() throws -> (json: JSON, summary: [String]) {
         EndToEnd(scenario: "groningen-2018", paths: paths, run: c, kernelCase: kc, kernel: k))
       contenders.append(c)
       contenders.append(k)
+    }
+    if let plain = e2e.first {
+      // The same run with each month's moves drawn as whole households.
+      let args = [
+        buig, "run", scenario, "--paths", String(plain.paths), "--threads", "2", "--quiet",
+        "--format", "json", "--set", #"flows={"countNoise": true}"#,
+      ]
+      countNoise = (
+        Contender("buig run --set flows.countNoise", runCommand(args)), plain.run, plain.paths, args
+      )
+      contenders.append(countNoise!.on)
     }
     for threads in [1, 2] {
       let args = [
@@ -1021,6 +1034,27 @@ func run() throws -> (json: JSON, summary: [String]) {
     }
   }
 
+  var countNoiseJSON: JSON = .null
+  if let c = countNoise {
+    let on = c.on.series.medianSeconds
+    let off = c.off.series.medianSeconds
+    lines.append(
+      "buig run --paths \(c.paths) with count noise: \(fmt(on)) s against \(fmt(off)) s without (\(fmt(on / off, 2))×)"
+    )
+    countNoiseJSON = .object(
+      [
+        ("paths", .int(c.paths)), ("seconds", .num(on)), ("secondsWithout", .num(off)),
+        ("ratio", .num(on / off)), ("peakMiB", .num(c.on.series.medianPeakMiB)),
+        ("command", .string(c.args.dropFirst().joined(separator: " "))),
+        (
+          "note",
+          .string(
+            "whole process, the same rounds as the run without count noise: binomial moves per state and destination and Poisson inflow per path and month instead of one dgemm per tile-month"
+          )
+        ),
+      ] + c.on.series.json)
+  }
+
   var calibrateJSON: JSON = .null
   if let c = calibrateContender {
     let seconds = c.series.medianSeconds
@@ -1117,6 +1151,7 @@ func run() throws -> (json: JSON, summary: [String]) {
     ("report", reportJSON),
     ("serve", serveJSON),
     ("calibrate", calibrateJSON),
+    ("countNoise", countNoiseJSON),
     ("targets", .array(targets)),
   ])
   return (json, lines)
