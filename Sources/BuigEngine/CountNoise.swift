@@ -31,6 +31,7 @@ public struct CountNoise: Sendable {
     var spare: (UInt32, UInt32)?
 
     /// The next uniform in (0, 1), with 53 random bits as `RandomStreams.uniform`.
+    @inline(__always)
     public mutating func uniform() -> Double {
       let hi: UInt32
       let lo: UInt32
@@ -104,6 +105,25 @@ public struct CountNoise: Sendable {
     return k
   }
 
+  /// The binomial count of `binomial(n, p, u)` with log(1 − p) and p/(1 − p) given (the kernel
+  /// computes them once per path and year for each move): the same numbers, without a logarithm
+  /// per draw.
+  @inline(__always)
+  static func binomial(_ n: Double, _ p: Double, logQ: Double, ratio: Double, _ u: Double)
+    -> Double
+  {
+    guard n > 0, p > 0, p <= 0.5, n * p <= exactUpTo else { return binomial(n, p, u) }
+    var k = 0.0
+    var prob = exp(n * logQ)
+    var cumulative = prob
+    while cumulative < u && k < n {
+      prob *= (n - k) / (k + 1) * ratio
+      k += 1
+      cumulative += prob
+    }
+    return k
+  }
+
   /// `total` rounded to whole households and spread over `shape` (which sums to 1) by largest
   /// remainders (ties to the lower state index), into `out`.
   public static func wholeHouseholds(_ total: Double, shape: [Double], into out: inout [Double]) {
@@ -147,6 +167,12 @@ extension FlowKernel {
     var sum = [Double](repeating: 0, count: s)
     var scalars = [Double](repeating: 0, count: blocks)
     var rates = [Double](repeating: 0, count: moveTo.count)
+    // Per move and year: the chance given that the household took none of the state's earlier
+    // moves (rate / (1 − the earlier rates)), its log(1 − p) and p/(1 − p); 1 means "all that
+    // are left".
+    var chance = rates
+    var logQ = rates
+    var ratio = rates
     let shape = matrices.inflowShape
     for p in 0..<t {
       var random = noise.stream(path: input.firstPath + p)
@@ -163,20 +189,33 @@ extension FlowKernel {
           for b in 0..<blocks { r += scalars[b] * moveRates[m * blocks + b] }
           rates[m] = max(0, r)
         }
+        for i in 0..<s {
+          var mass = 1.0
+          for m in moveStart[i]..<moveStart[i + 1] {
+            let r = rates[m]
+            let p = r >= mass ? 1 : r / mass
+            chance[m] = p
+            logQ[m] = p < 1 ? log1p(-p) : -.infinity
+            ratio[m] = p < 1 ? p / (1 - p) : .infinity
+            mass -= r
+          }
+        }
         for j in 0..<s { sum[j] = 0 }
         for _ in 0..<12 {
           for j in 0..<s { next[j] = 0 }
           for i in 0..<s {
             var n = stock[i]
-            var mass = 1.0
             var m = moveStart[i]
             while n > 0 && m < moveStart[i + 1] {
-              let r = rates[m]
-              if r > 0 {
-                let k = r >= mass ? n : CountNoise.binomial(n, r / mass, random.uniform())
+              let p = chance[m]
+              if p > 0 {
+                let k =
+                  p >= 1
+                  ? n
+                  : CountNoise.binomial(
+                    n, p, logQ: logQ[m], ratio: ratio[m], random.uniform())
                 next[moveTo[m]] += k
                 n -= k
-                mass -= r
               }
               m += 1
             }

@@ -38,6 +38,17 @@ struct CountNoiseTests {
     }
   }
 
+  @Test func thePreparedBinomialIsTheSameDraw() {
+    // The kernel's form (log(1 − p) and p/(1 − p) computed once a year) draws the same counts.
+    for (n, p) in [(40.0, 0.1), (700.0, 0.06), (12.0, 0.9), (5_000.0, 0.002), (3.0, 0.5)] {
+      for i in 0..<2_000 {
+        let u = (Double(i) + 0.5) / 2_000
+        let prepared = CountNoise.binomial(n, p, logQ: log1p(-p), ratio: p / (1 - p), u)
+        #expect(prepared == CountNoise.binomial(n, p, u), "n \(n), p \(p), u \(u)")
+      }
+    }
+  }
+
   @Test(arguments: [0.3, 4.0, 49.0, 51.0, 400.0])
   func poissonCountsHaveThePoissonMoments(mean: Double) {
     let m = gridMoments { CountNoise.poisson(mean, $0) }
