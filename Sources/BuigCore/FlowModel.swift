@@ -297,6 +297,9 @@ public struct FlowParameters: Equatable, Sendable {
   public var inflowSources: [InflowSource]
   /// Net price by rung relative to the average (rung 6 works part-time, so costs less).
   public var priceFactors: [Double]
+  /// The inflow's monthly factors, January to December (mean 1): a month's inflow is the
+  /// year's monthly inflow times its factor.
+  public var inflowSeasonality: [Double]
   /// Whether the Monte Carlo draws each month's moves as whole households (binomial per state
   /// and destination, Poisson inflow) instead of stepping the expected flows, so that the
   /// chance of small numbers is in the spread (`flows.countNoise`; off by default).
@@ -310,7 +313,8 @@ public struct FlowParameters: Equatable, Sendable {
     ladderDownPerMonth: [Double], returnFromWorkPerMonth: Double, returnRung: Int,
     workBecomesDurablePerMonth: Double,
     initialRungShares: [Double], initialDurationShares: [Double], inflowSources: [InflowSource],
-    priceFactors: [Double], countNoise: Bool = false
+    priceFactors: [Double], inflowSeasonality: [Double] = Array(repeating: 1, count: 12),
+    countNoise: Bool = false
   ) {
     self.exitToWorkPerMonth = exitToWorkPerMonth
     self.fullTimeShare = fullTimeShare
@@ -327,6 +331,7 @@ public struct FlowParameters: Equatable, Sendable {
     self.initialDurationShares = initialDurationShares
     self.inflowSources = inflowSources
     self.priceFactors = priceFactors
+    self.inflowSeasonality = inflowSeasonality
     self.countNoise = countNoise
   }
 
@@ -335,7 +340,7 @@ public struct FlowParameters: Equatable, Sendable {
     "exitToWorkPerMonth": 7, "fullTimeShare": 7, "exitToSchoolPerMonth": 7, "durationFactor": 4,
     "durationProgressionPerMonth": 3, "ladderUpPerMonth": 6, "ladderDownPerMonth": 6,
     "initialRungShares": 7,
-    "initialDurationShares": 4, "priceFactors": 7,
+    "initialDurationShares": 4, "priceFactors": 7, "inflowSeasonality": 12,
   ]
 }
 

@@ -201,7 +201,8 @@ extension FlowKernel {
           }
         }
         for j in 0..<s { sum[j] = 0 }
-        for _ in 0..<12 {
+        for month in 0..<12 {
+          let f = f * matrices.seasonality[month]
           for j in 0..<s { next[j] = 0 }
           for i in 0..<s {
             var n = stock[i]

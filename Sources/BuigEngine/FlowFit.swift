@@ -12,11 +12,15 @@ public struct CalibrationData: Sendable {
   public var monthsPerPeriod: Int
   /// The periods; the first is the starting stock, its flows are not used.
   public var periods: [Period]
+  /// The calendar month (0 = January) of the first month after the first period: the month the
+  /// fit's first flows fall in.
+  public var startMonth: Int
 
   /// Data.
-  public init(monthsPerPeriod: Int, periods: [Period]) {
+  public init(monthsPerPeriod: Int, periods: [Period], startMonth: Int = 0) {
     self.monthsPerPeriod = monthsPerPeriod
     self.periods = periods
+    self.startMonth = startMonth
   }
 }
 
@@ -52,6 +56,20 @@ public struct FlowFit: Sendable {
     case inflowPerMonth
     /// The level of exits to school (a multiplier on `exitToSchoolPerMonth`).
     case schoolExitLevel
+    /// The inflow's seasonal factors, February to December, relative to January (the twelve
+    /// are then scaled to mean 1, so that `inflowPerMonth` stays the mean).
+    case seasonFebruary, seasonMarch, seasonApril, seasonMay, seasonJune, seasonJuly
+    /// (continued)
+    case seasonAugust, seasonSeptember, seasonOctober, seasonNovember, seasonDecember
+
+    /// The seasonal factors, February to December.
+    public static let season: [Parameter] = [
+      .seasonFebruary, .seasonMarch, .seasonApril, .seasonMay, .seasonJune, .seasonJuly,
+      .seasonAugust, .seasonSeptember, .seasonOctober, .seasonNovember, .seasonDecember,
+    ]
+
+    /// The calendar month (1 = February … 11 = December) of a seasonal factor.
+    public var month: Int? { Self.season.firstIndex(of: self).map { $0 + 1 } }
   }
 
   /// The result of a fit.
@@ -76,6 +94,10 @@ public struct FlowFit: Sendable {
     /// and one period ahead (`caseload`: the previous period's observed caseload + expected
     /// inflow − expected outflow).
     public var fitted: [[String: (observed: Double?, fitted: Double)]]
+
+    /// Akaike's information criterion, 2·parameters − 2·log-likelihood (the Poisson
+    /// log-likelihood without its constant, so comparable between fits of the same counts).
+    public var aic: Double { 2 * Double(parameters.count) - 2 * logLikelihood }
 
     /// Standard errors.
     public var standardErrors: [Double] {
@@ -167,10 +189,18 @@ public struct FlowFit: Sendable {
     return p
   }
 
+  /// Whether the data identify the inflow's seasonal factors: monthly counts of the inflow over
+  /// at least 36 months (three of each calendar month).
+  public var seasonIdentified: Bool {
+    data.monthsPerPeriod == 1 && data.periods.count - 1 >= 36
+      && data.periods.dropFirst().contains { $0.inflow != nil }
+  }
+
   /// The model's value of a parameter before the fit (the inflow: the data's mean inflow a
-  /// month).
+  /// month; a seasonal factor: the scenario's, relative to its January).
   public func start(_ p: Parameter) -> Double {
-    switch p {
+    if let m = p.month { return flows.inflowSeasonality[m] / flows.inflowSeasonality[0] }
+    return switch p {
     case .workExitLevel, .schoolExitLevel: 1
     case .exitOtherPerMonth: flows.exitOtherPerMonth
     case .returnFromWorkPerMonth: flows.returnFromWorkPerMonth
@@ -179,6 +209,7 @@ public struct FlowFit: Sendable {
         1,
         data.periods.dropFirst().compactMap(\.inflow).reduce(0, +)
           / Double(max(1, data.periods.count - 1) * data.monthsPerPeriod))
+    default: 1
     }
   }
 
@@ -195,16 +226,28 @@ public struct FlowFit: Sendable {
   }
 
   /// The levels at θ (every parameter; those not in θ at `start`).
-  func levels(_ theta: [Parameter: Double]) -> (
-    a: Double, b: Double, e: Double, r: Double, lambda: Double
-  ) {
-    (
+  typealias Levels = (
+    a: Double, b: Double, e: Double, r: Double, lambda: Double, season: [Double]
+  )
+
+  /// The levels at θ (every parameter; those not in θ at `start`); the seasonal factors
+  /// scaled to mean 1.
+  func levels(_ theta: [Parameter: Double]) -> Levels {
+    let raw = [1] + Parameter.season.map { theta[$0] ?? start($0) }
+    let mean = raw.reduce(0, +) / 12
+    return (
       theta[.workExitLevel] ?? start(.workExitLevel),
       theta[.schoolExitLevel] ?? start(.schoolExitLevel),
       theta[.exitOtherPerMonth] ?? start(.exitOtherPerMonth),
       theta[.returnFromWorkPerMonth] ?? start(.returnFromWorkPerMonth),
-      theta[.inflowPerMonth] ?? start(.inflowPerMonth)
+      theta[.inflowPerMonth] ?? start(.inflowPerMonth),
+      raw.map { $0 / mean }
     )
+  }
+
+  /// The seasonal factors (January to December, mean 1) of a fit.
+  public func seasonality(_ fit: Fit) -> [Double] {
+    levels(Dictionary(uniqueKeysWithValues: zip(fit.parameters, fit.estimates))).season
   }
 
   /// The model's state: the on-benefit stock by state and the recent-work stock.
@@ -228,9 +271,9 @@ public struct FlowFit: Sendable {
   /// stock they leave (`state.stock` becomes it, the recent-work stock moves on, fed by `fed`
   /// exits to work when given, else by the expected ones).
   func month(
-    _ state: inout State, _ l: (a: Double, b: Double, e: Double, r: Double, lambda: Double),
-    fed: Double?, scratch next: inout [Double]
+    _ state: inout State, _ l: Levels, calendar: Int, fed: Double?, scratch next: inout [Double]
   ) -> (new: Double, returns: Double, work: Double, school: Double, other: Double) {
+    let lambda = l.lambda * l.season[calendar % 12]
     let n = state.stock.count
     var toWork = 0.0
     var toSchool = 0.0
@@ -251,11 +294,11 @@ public struct FlowFit: Sendable {
       next[m.to] += moved
     }
     let returns = l.r * state.recent
-    for s in 0..<n { next[s] += l.lambda * inflowShape[s] }
+    for s in 0..<n { next[s] += lambda * inflowShape[s] }
     next[returnState] += returns
     state.recent += (fed ?? toWork) - returns - flows.workBecomesDurablePerMonth * state.recent
     swap(&state.stock, &next)
-    return (l.lambda, returns, toWork, toSchool, toOther)
+    return (lambda, returns, toWork, toSchool, toOther)
   }
 
   /// Scales the stock to `caseload`, keeping its mix.
@@ -273,13 +316,15 @@ public struct FlowFit: Sendable {
     var out: [[Double]] = []
     out.reserveCapacity(data.periods.count)
     var next = [Double](repeating: 0, count: state.stock.count)
+    var calendar = data.startMonth
     for period in data.periods.dropFirst() {
       var mu = [Double](repeating: 0, count: 5)
       // The recent-work stock is fed by the exits to work that happened, where the data
       // counts them (spread evenly over the period's months); else by the expected ones.
       let fed = period.outflowWork.map { $0 / Double(data.monthsPerPeriod) }
       for _ in 0..<data.monthsPerPeriod {
-        let f = month(&state, l, fed: fed, scratch: &next)
+        let f = month(&state, l, calendar: calendar, fed: fed, scratch: &next)
+        calendar += 1
         mu[0] += f.new + f.returns
         mu[1] += f.work
         mu[2] += f.school
@@ -323,9 +368,11 @@ public struct FlowFit: Sendable {
       var next = [Double](repeating: 0, count: state.stock.count)
       var caseload = data.periods.last!.caseload
       var monthIndex: UInt32 = 0
+      let after = data.startMonth + (data.periods.count - 1) * data.monthsPerPeriod
       for period in 0..<k {
         for _ in 0..<data.monthsPerPeriod {
-          let f = month(&state, l, fed: nil, scratch: &next)
+          let f = month(
+            &state, l, calendar: after + Int(monthIndex), fed: nil, scratch: &next)
           func count(_ mean: Double, _ slot: UInt32) -> Double {
             let u = streams.uniform(path: d, purpose: .backtest, slot: slot, index: monthIndex)
             return CountNoise.poisson(mean, u)
@@ -430,16 +477,23 @@ public struct FlowFit: Sendable {
       iterations += 1
       let (g, hessians) = derivatives(phi)
       let negH = total(hessians, weights: [Double](repeating: -1, count: k))
-      // A Newton step where −H is positive definite; a gradient step otherwise.
-      var step: [Double]
-      if (try? LinearAlgebra.cholesky(negH, n: p)) != nil,
-        let solved = try? LinearAlgebra.solve(negH, n: p, g, columns: 1)
-      {
-        step = solved
-      } else {
-        let scale = 1 / max(1, g.map(abs).max() ?? 1)
-        step = g.map { $0 * scale }
+      // A Newton step where −H is positive definite; else Levenberg-Marquardt's: −H + μ·I
+      // with μ raised tenfold from 10⁻⁶ of −H's largest diagonal entry until it is (a flat
+      // direction, such as a rate near zero, then takes a short gradient-like step while the
+      // others keep their Newton steps); a gradient step if that fails too.
+      var newton: [Double]?
+      let scale = max(1e-12, (0..<p).map { abs(negH[$0 * p + $0]) }.max() ?? 1)
+      var mu = 0.0
+      while newton == nil && mu <= 1e6 * scale {
+        var m = negH
+        for i in 0..<p { m[i * p + i] += mu }
+        if (try? LinearAlgebra.cholesky(m, n: p)) != nil {
+          newton = try? LinearAlgebra.solve(m, n: p, g, columns: 1)
+        }
+        mu = mu == 0 ? 1e-6 * scale : mu * 10
       }
+      let unit = 1 / max(1, g.map(abs).max() ?? 1)
+      var step = newton ?? g.map { $0 * unit }
       let largest = step.map(abs).max() ?? 0
       if largest > 1 { step = step.map { $0 / largest } }
       var t = 1.0
@@ -521,7 +575,7 @@ public struct FlowFit: Sendable {
   func informedBy(_ free: [Parameter]) -> [Int] {
     func count(_ ps: [Parameter]) -> Int { ps.filter(free.contains).count }
     return [
-      count([.returnFromWorkPerMonth, .inflowPerMonth]), count([.workExitLevel]),
+      count([.returnFromWorkPerMonth, .inflowPerMonth] + Parameter.season), count([.workExitLevel]),
       count([.schoolExitLevel]), count([.exitOtherPerMonth]),
       count([.workExitLevel, .exitOtherPerMonth, .schoolExitLevel]),
     ]

@@ -61,7 +61,7 @@ public struct FlowTileOutput {
 ///
 /// Each month, for the T×S state matrix X of the tile:
 /// Y = X·A + diag(s_work)·(X·Δ_work) + diag(s_ladder)·(X·Δ_ladder) + Σ_e diag(s_e)·(X·Δ_e)
-/// + inflow ⊗ v, computed as one product X·[A | Δ_work | Δ_ladder | Δ_e…] (T×(3+E)S;
+/// + σ_m·inflow ⊗ v (σ_m: the calendar month's inflow factor), computed as one product X·[A | Δ_work | Δ_ladder | Δ_e…] (T×(3+E)S;
 /// `cblas_dgemm`, 2(3+E)·T·S² flops) and a row-scaled sum: per-path variation enters as per-path
 /// scalars on shared matrices. The extra matrices Δ_e (exits for other reasons, returns from
 /// work) are in the product only when a scenario draws their scalars. The tile stays in cache
@@ -92,14 +92,18 @@ public final class FlowKernel {
     /// Further change matrices (S×S each, rows sum to 0), scaled per path by
     /// `FlowTileInput.extraScalar`.
     public var extraDeltas: [[Double]]
+    /// The inflow's factor per calendar month (12, mean 1): month m of a year receives
+    /// inflow·seasonality[m].
+    public var seasonality: [Double]
 
     /// Matrices from their parts.
     public init(
       states: Int, transition: [Double], workDelta: [Double], ladderDelta: [Double],
       inflowShape: [Double],
       initialShape: [Double], onBenefit: [Double], priceFactor: [Double],
-      extraDeltas: [[Double]] = []
+      extraDeltas: [[Double]] = [], seasonality: [Double] = Array(repeating: 1, count: 12)
     ) {
+      self.seasonality = seasonality
       self.states = states
       self.transition = transition
       self.workDelta = workDelta
@@ -119,7 +123,8 @@ public final class FlowKernel {
         ladderDelta: model.ladderDelta, inflowShape: model.inflowShape,
         initialShape: model.initialShape,
         onBenefit: model.onBenefit, priceFactor: model.priceFactor,
-        extraDeltas: extras.map(model.delta))
+        extraDeltas: extras.map(model.delta),
+        seasonality: model.parameters.inflowSeasonality)
     }
   }
 
@@ -236,7 +241,8 @@ public final class FlowKernel {
               }
               for y in 0..<years {
                 for k in 0..<(t * s) { ap[k] = 0 }
-                for _ in 0..<12 {
+                for month in 0..<12 {
+                  let season = matrices.seasonality[month]
                   switch kind {
                   case .blas:
                     cblas_dgemm(
@@ -254,7 +260,7 @@ public final class FlowKernel {
                   for p in 0..<t {
                     let sw = input.workScalar[p * years + y]
                     let sl = input.ladderScalar[p]
-                    let f = input.inflow[p * years + y]
+                    let f = input.inflow[p * years + y] * season
                     let w0 = wp.baseAddress! + p * width
                     let w1 = w0 + s
                     let w2 = w1 + s

@@ -39,7 +39,7 @@ extension ScenarioReader {
     "exitToWorkPerMonth", "fullTimeShare", "exitToSchoolPerMonth", "durationFactor",
     "durationProgressionPerMonth",
     "ladderUpPerMonth", "ladderDownPerMonth", "initialRungShares", "initialDurationShares",
-    "priceFactors",
+    "priceFactors", "inflowSeasonality",
   ]
   static let flowScalarKeys = [
     "exitOtherPerMonth", "returnFromWorkPerMonth", "returnRung", "workBecomesDurablePerMonth",
@@ -162,6 +162,7 @@ extension ScenarioReader {
         inflowSources($0, record: fromScenario.contains("inflowSources"))
       }),
       let price = array("priceFactors", 0...10),
+      let season = array("inflowSeasonality", 0...10),
       let phi = econ("persistence", 0...0.99),
       let sd = econ("innovationSD", FieldRange.innovationSD),
       let workE = econ("workExitElasticity", -1...1),
@@ -172,6 +173,15 @@ extension ScenarioReader {
       return nil
     }
     for i in defaultLog.issues { log.report(i) }
+    let seasonMean = season.reduce(0, +) / 12
+    if abs(seasonMean - 1) > 1e-3 {
+      log.report(
+        JSONPath.root.appending("flows").appending("inflowSeasonality"),
+        expected: "12 monthly factors (January to December) with mean 1",
+        found: "mean \(String(format: "%.6g", seasonMean))",
+        hint: "divide each factor by their mean")
+      return nil
+    }
     for (key, values) in [
       ("initialRungShares", initialRung), ("initialDurationShares", initialDuration),
       ("inflowSources", inflow.map(\.share)),
@@ -190,7 +200,7 @@ extension ScenarioReader {
       returnFromWorkPerMonth: back, returnRung: Int(rung), workBecomesDurablePerMonth: durable,
       initialRungShares: initialRung, initialDurationShares: initialDuration,
       inflowSources: inflow,
-      priceFactors: price, countNoise: countNoise)
+      priceFactors: price, inflowSeasonality: season, countNoise: countNoise)
     let model = FlowModel(params)
     for problem in model.problems {
       log.report(

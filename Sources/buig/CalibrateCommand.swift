@@ -84,11 +84,23 @@ struct CalibrateCommand: ParsableCommand {
     let loaded = try loadScenario(scenario, command: "calibrate", rules: table)
     let flows = loaded.scenario.stochastic.flows
     let calibration = FlowFit(flows: flows, data: observed.calibrationData)
-    let fit: FlowFit.Fit
+    var fit: FlowFit.Fit
     do {
       fit = try calibration.fit()
     } catch {
       throw InputFailure(command: "calibrate", ["\(name): \(error.description)"])
+    }
+    // The inflow's seasonal factors, from 36 months on: kept when they lower the AIC.
+    var season = SeasonTest(tested: calibration.seasonIdentified)
+    if calibration.seasonIdentified {
+      season.aicWithout = fit.aic
+      if let seasonal = try? calibration.fit(fit.parameters + FlowFit.Parameter.season) {
+        season.aicWith = seasonal.aic
+        if seasonal.aic < fit.aic {
+          fit = seasonal
+          season.kept = true
+        }
+      }
     }
     var backtest: Backtest?
     if let holdout {
@@ -113,14 +125,14 @@ struct CalibrateCommand: ParsableCommand {
     let baseline = try? calibration.fit([.inflowPerMonth])
     let fragment = CalibrationFragment(
       fit: fit, calibration: calibration, flows: flows, data: observed, backtest: backtest,
-      baseline: baseline, horizon: loaded.scenario.input.years)
+      baseline: baseline, horizon: loaded.scenario.input.years, season: season)
     try write(JSONWriter.write(fragment.json), to: output, command: "calibrate")
     if let report {
       try write(
         CalibrationReport.html(fragment.reportInput(scenario: loaded.origin), language: lang),
         to: report, command: "calibrate")
     }
-    var summary = fit.parameters.enumerated().map { i, p in
+    var summary = fit.parameters.enumerated().filter { $0.element.month == nil }.map { i, p in
       "  \(p.rawValue): \(String(format: "%.6g", fit.estimates[i])) (standard error \(String(format: "%.3g", fit.standardErrors[i])); \(p == .inflowPerMonth ? "the data's mean" : "the scenario's") \(String(format: "%.6g", calibration.start(p))))"
     }
     summary.insert(
@@ -128,9 +140,10 @@ struct CalibrateCommand: ParsableCommand {
       at: 0)
     if let baseline {
       summary.append(
-        "  against the scenario's levels (only the inflow fitted): log-likelihood \(String(format: "%.1f", fit.logLikelihood)) against \(String(format: "%.1f", baseline.logLikelihood)), AIC \(String(format: "%.1f", 2 * Double(fit.parameters.count) - 2 * fit.logLikelihood)) against \(String(format: "%.1f", 2 - 2 * baseline.logLikelihood))"
+        "  against the scenario's levels (only the inflow fitted): log-likelihood \(String(format: "%.1f", fit.logLikelihood)) against \(String(format: "%.1f", baseline.logLikelihood)), AIC \(String(format: "%.1f", fit.aic)) against \(String(format: "%.1f", 2 - 2 * baseline.logLikelihood))"
       )
     }
+    summary.append("  " + season.text)
     if let backtest { summary.append("  backtest: " + backtest.verdict) }
     let overlap = observed.fullYears.filter { loaded.scenario.input.years.contains($0.year) }
     if !overlap.isEmpty {
@@ -174,7 +187,7 @@ extension ObservedData {
         var counts = $0.counts
         if counts.outflowWork != nil || counts.outflowOther != nil { counts.outflow = nil }
         return counts
-      })
+      }, startMonth: ((periods.first?.index ?? 0) + monthsPerPeriod) % 12)
   }
 }
 
@@ -189,6 +202,8 @@ struct CalibrationFragment {
   let baseline: FlowFit.Fit?
   /// The scenario's horizon years.
   let horizon: [Int]
+  /// Whether the seasonal factors were tried and kept.
+  let season: SeasonTest
 
   /// Six significant digits, as text a JSON number keeps.
   static func number(_ v: Double) -> JSONValue { .number(String(format: "%.6g", v)) }
@@ -210,7 +225,9 @@ struct CalibrationFragment {
   /// The calibration report's input.
   func reportInput(scenario: String) -> CalibrationReportInput {
     let checks = Dictionary(uniqueKeysWithValues: residualStatistics.map { ($0.column, $0) })
-    let notFitted = FlowFit.Parameter.allCases.filter { !fit.parameters.contains($0) }
+    let notFitted = FlowFit.Parameter.allCases.filter {
+      !fit.parameters.contains($0) && $0.month == nil
+    }
     return CalibrationReportInput(
       dataName: data.name, sha256: data.sha256, scenario: scenario,
       monthsPerPeriod: data.monthsPerPeriod, periods: data.periods.dropFirst().map(\.label),
@@ -231,8 +248,8 @@ struct CalibrationFragment {
       dispersion: fit.dispersion,
       aic: baseline.map {
         (
-          2 * Double(fit.parameters.count) - 2 * fit.logLikelihood,
-          2 * Double($0.parameters.count) - 2 * $0.logLikelihood
+          fit.aic,
+          $0.aic
         )
       },
       backtest: backtest.map { b in
@@ -302,6 +319,22 @@ struct CalibrationFragment {
     if let e = fit.estimate(.exitOtherPerMonth) {
       flowMembers.append(("exitOtherPerMonth", sourced(Self.number(e), .exitOtherPerMonth)))
     }
+    if season.kept {
+      let factors = calibration.seasonality(fit)
+      flowMembers.append(
+        (
+          "inflowSeasonality",
+          .object([
+            ("value", .array(factors.map(Self.number))), ("source", .string(source)),
+            (
+              "note",
+              .string(
+                "Fitted by buig calibrate: the inflow's factors January to December (mean 1), kept as they lower the AIC (\(String(format: "%.1f", season.aicWith ?? .nan)) against \(String(format: "%.1f", season.aicWithout ?? .nan)) without); Poisson maximum likelihood on \(fit.observations) counts of \(data.periods.count - 1) months. Not drawn in the Monte Carlo."
+              )
+            ),
+          ])
+        ))
+    }
     if let r = fit.estimate(.returnFromWorkPerMonth) {
       flowMembers.append(
         ("returnFromWorkPerMonth", sourced(Self.number(r), .returnFromWorkPerMonth)))
@@ -359,7 +392,9 @@ struct CalibrationFragment {
         ))
     }
     // The fit itself.
-    let notFitted = FlowFit.Parameter.allCases.filter { !fit.parameters.contains($0) }
+    let notFitted = FlowFit.Parameter.allCases.filter {
+      !fit.parameters.contains($0) && $0.month == nil
+    }
     var table: [JSONValue] = []
     for (k, row) in fit.fitted.enumerated() {
       var cells: [(key: String, value: JSONValue)] = [
@@ -430,9 +465,9 @@ struct CalibrationFragment {
               .object([
                 ("parameters", .array(b.parameters.map { .string($0.rawValue) })),
                 ("logLikelihood", Self.number(b.logLikelihood)),
-                ("aic", Self.number(2 * Double(b.parameters.count) - 2 * b.logLikelihood)),
+                ("aic", Self.number(b.aic)),
                 (
-                  "fittedAic", Self.number(2 * Double(fit.parameters.count) - 2 * fit.logLikelihood)
+                  "fittedAic", Self.number(fit.aic)
                 ),
                 (
                   "note",
@@ -444,6 +479,7 @@ struct CalibrationFragment {
             } ?? .null
           ),
           ("backtest", backtest?.json ?? .null),
+          ("seasonality", season.json(factors: season.kept ? calibration.seasonality(fit) : nil)),
           (
             "observedYears",
             .array(
@@ -547,6 +583,39 @@ struct CalibrationFragment {
       ))
     set("notes", .array(notes), in: &doc)
     return JSONWriter.write(.object(doc))
+  }
+}
+
+/// Whether the inflow's seasonal factors were fitted, and kept: they are tried from 36 monthly
+/// periods on and kept when their AIC is lower than without them.
+struct SeasonTest {
+  var tested: Bool
+  var aicWith: Double?
+  var aicWithout: Double?
+  var kept = false
+
+  /// A line for the command's summary.
+  var text: String {
+    guard tested else {
+      return
+        "seasonal factors of the inflow: not fitted (they need at least 36 monthly periods with the inflow)"
+    }
+    guard let with = aicWith, let without = aicWithout else {
+      return "seasonal factors of the inflow: not fitted (the fit with them did not converge)"
+    }
+    return
+      "seasonal factors of the inflow: \(kept ? "kept" : "not kept"), AIC \(String(format: "%.1f", with)) with them against \(String(format: "%.1f", without)) without"
+  }
+
+  /// The `calibration.seasonality` member.
+  func json(factors: [Double]?) -> JSONValue {
+    .object([
+      ("tested", .bool(tested)), ("kept", .bool(kept)),
+      ("aicWith", aicWith.map(CalibrationFragment.number) ?? .null),
+      ("aicWithout", aicWithout.map(CalibrationFragment.number) ?? .null),
+      ("factors", factors.map { .array($0.map(CalibrationFragment.number)) } ?? .null),
+      ("note", .string(text)),
+    ])
   }
 }
 

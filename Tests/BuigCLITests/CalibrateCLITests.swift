@@ -57,6 +57,59 @@ struct CalibrateCLITests {
     }
   }
 
+  @Test func aSeasonalInflowIsKeptAndRuns() throws {
+    // The example data with 60·cos(2π(month − 1)/12) more new households each month (the
+    // caseload shifted by the running sum, so every row's stock identity still holds).
+    let data = try changed { lines in
+      var shift = 0
+      for i in 2..<lines.count {
+        var cells = lines[i].split(separator: ",", omittingEmptySubsequences: false).map(
+          String.init)
+        let month = Int(cells[0].suffix(2))! - 1
+        let extra = Int((60 * cos(2 * Double.pi * Double(month) / 12)).rounded())
+        shift += extra
+        cells[1] = String(Int(cells[1])! + shift)
+        cells[2] = String(Int(cells[2])! + extra)
+        lines[i] = cells.joined(separator: ",")
+      }
+    }
+    let dir = try scratchDirectory()
+    let fitted = dir.appendingPathComponent("fitted.json")
+    let merged = dir.appendingPathComponent("seasonal.json")
+    let r = try buig([
+      "calibrate", data.path, "--scenario", "groningen-2018", "--output", fitted.path,
+      "--write-scenario", merged.path,
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("seasonal factors of the inflow: kept, AIC"), "\(r.stdout)")
+    let fragment = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: fitted)) as? [String: Any])
+    let season = try #require(
+      ((fragment["flows"] as? [String: Any])?["inflowSeasonality"] as? [String: Any])?["value"]
+        as? [Double])
+    // January brings most, July least; the factors average 1.
+    #expect(season.count == 12 && abs(season.reduce(0, +) / 12 - 1) < 1e-5)
+    #expect(season[0] == season.max() && season[6] == season.min(), "\(season)")
+    #expect(season[0] > 1.15 && season[6] < 0.85, "\(season)")
+    let run = try buig(["run", merged.path, "--paths", "500", "--format", "json", "--quiet"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let mc = try #require(try run.json()["monteCarlo"] as? [String: Any])
+    let ladder = try #require(mc["flowEvidence"] as? [[String: Any]])
+    #expect(
+      ladder.first { $0["parameter"] as? String == "inflowSeasonality" }?["evidence"] as? String
+        == "fitted")
+    // A file whose factors do not average 1 is refused with its path.
+    let bad = try buig([
+      "run", "groningen-2018", "--set",
+      #"flows={"inflowSeasonality": [2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]}"#,
+    ])
+    #expect(bad.status == 1)
+    #expect(
+      bad.stderr.contains(
+        "flows.inflowSeasonality: expected 12 monthly factors (January to December) with mean 1, found mean 1.08333"
+      ), "\(bad.stderr)")
+  }
+
   @Test func theFragmentNamesItsDataAndTheMergedScenarioRuns() throws {
     let dir = try scratchDirectory()
     let fitted = dir.appendingPathComponent("fitted.json")
@@ -174,6 +227,8 @@ struct CalibrateCLITests {
     #expect(h.stdout.contains("backtest: the last 12 periods forecast"))
     // The data cover 2016-2025 in full; the horizon's years among them are named.
     #expect(h.stdout.contains("the data covers 2018 (mean caseload"))
+    // The example data have no season: the factors are tried and not kept.
+    #expect(h.stdout.contains("seasonal factors of the inflow: not kept, AIC"))
     let hb = try #require(
       try JSONSerialization.jsonObject(with: Data(contentsOf: heldOut)) as? [String: Any])
     let backtest = try #require(

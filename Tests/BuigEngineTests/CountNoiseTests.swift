@@ -152,6 +152,25 @@ struct CountNoiseTests {
     #expect(other.onBenefit != all.onBenefit)
   }
 
+  @Test func aSeasonalInflowKeepsTheYearsInflowAndShiftsTheAverage() throws {
+    // Factors with mean 1 bring the same households in a year (conservation), and an inflow
+    // front-loaded in the year raises the year's average stock against a flat one.
+    let base = try defaultFlowModel()
+    var p = base.parameters
+    p.inflowSeasonality = (0..<12).map { 1 + 0.5 * cos(Double.pi * Double($0) / 11) }
+    let seasonal = FlowModel(p)
+    let years = 3
+    var input = FlowTileInput(paths: 1, years: years)
+    input.initial = [8_000]
+    input.inflow = [300, 300, 300]
+    for kind in KernelKind.allCases {
+      let flat = FlowKernel(model: base, kind: kind, capacity: 1).run(input)
+      let season = FlowKernel(model: seasonal, kind: kind, capacity: 1).run(input)
+      #expect(abs(season.finalTotal[0] - (8_000 + 36 * 300)) < 1e-6)
+      #expect(season.onBenefit[0] > flat.onBenefit[0] + 50, "\(kind)")
+    }
+  }
+
   @Test(arguments: FlowModel.Change.allCases)
   func anExtraScalarIsTheRateScaled(change: FlowModel.Change) throws {
     // Scaling exits for other reasons (or returns from work) by 1 + s through the extra change
