@@ -175,7 +175,7 @@ extension FlowKernel {
     var ratio = rates
     let shape = matrices.inflowShape
     for p in 0..<t {
-      var random = noise.stream(path: input.firstPath + p)
+      var random = noise.stream(path: input.noisePath[p])
       CountNoise.wholeHouseholds(input.initial[p], shape: matrices.initialShape, into: &stock)
       scalars[0] = 1
       scalars[2] = input.ladderScalar[p]

@@ -26,9 +26,9 @@ public struct FlowTileInput {
   /// Scalars of the kernel's extra change matrices per path (T×E, row-major; E =
   /// `Matrices.extraDeltas.count`).
   public var extraScalar: [Double]
-  /// The absolute index of the tile's first path (row p is path `firstPath + p`): the key of its
-  /// count-noise stream.
-  public var firstPath: Int
+  /// The key of each path's count-noise stream (T): its absolute path index, or a design's
+  /// choice (`CountNoise`).
+  public var noisePath: [Int]
 
   /// An input for `paths` paths and `years` years (and `extras` extra change matrices), all
   /// zero.
@@ -40,7 +40,7 @@ public struct FlowTileInput {
     ladderScalar = Array(repeating: 0, count: paths)
     inflow = Array(repeating: 0, count: paths * years)
     extraScalar = Array(repeating: 0, count: paths * extras)
-    firstPath = 0
+    noisePath = Array(0..<paths)
   }
 }
 

@@ -57,6 +57,14 @@ struct PathDraws {
 protocol PathDrawing: Sendable {
   /// Fills row p of `tile` with path `path`'s draws.
   func draw(path: Int, into tile: inout TileDraws, at p: Int)
+  /// The key of path `path`'s count-noise stream (`CountNoise`): the path itself, unless a
+  /// design wants rows to share their chance.
+  func noisePath(_ path: Int) -> Int
+}
+
+extension PathDrawing {
+  /// Every path its own count noise.
+  func noisePath(_ path: Int) -> Int { path }
 }
 
 /// Draws a path's uncertain inputs and economy from its own streams (keyed by seed, path and

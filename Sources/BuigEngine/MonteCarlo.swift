@@ -300,10 +300,10 @@ public final class MonteCarlo: Sendable {
       let calibration = mc.calibration
       let model = mc.model
       input.paths = t
-      input.firstPath = paths.lowerBound
       let extras = mc.extras.count
       for (p, path) in paths.enumerated() {
         source.draw(path: path, into: &draws, at: p)
+        input.noisePath[p] = source.noisePath(path)
         let values = p * draws.inputs
         let work = mc.workExit.map { draws.values[values + $0] } ?? 1
         let inflow = mc.inflow.map { draws.values[values + $0] } ?? 1

@@ -69,6 +69,8 @@ public struct SensitivityAnalysis: Sendable {
   public var sobol: Sobol.Result?
   /// Paths evaluated: N·(groups + 2) for the Saltelli design plus 2·groups + 1 for the tornado.
   public var evaluations: Int
+  /// Whether the flows drew count noise (`flows.countNoise`).
+  public var countNoise = false
 }
 
 /// Problems that stop a sensitivity analysis before it runs.
@@ -150,7 +152,8 @@ extension MonteCarlo {
     }
     return SensitivityAnalysis(
       quantity: quantity, period: period, inputs: inputs, tornado: tornado, sobol: sobol,
-      evaluations: 2 * inputs.count + 1 + (rows >= 2 ? rows * (inputs.count + 2) : 0))
+      evaluations: 2 * inputs.count + 1 + (rows >= 2 ? rows * (inputs.count + 2) : 0),
+      countNoise: noise != nil)
   }
 
   /// The tornado: row 0 with every input at its median, then per input a row at its P10 and
@@ -294,6 +297,10 @@ struct FixedRows: PathDrawing {
     for i in 0..<inputs { tile.values[p * inputs + i] = values[path * inputs + i] }
     for y in 0..<years { tile.economy[p * years + y] = economy[path * years + y] }
   }
+
+  /// One count-noise stream for every row: a bar of the tornado differs from the centre by its
+  /// input alone, not by the chance of its households.
+  func noisePath(_ path: Int) -> Int { 0 }
 }
 
 /// Saltelli's design over the sampler: path r·width + j is row r of A (j = 0: the sampler's
@@ -307,6 +314,13 @@ struct SaltelliDesign: PathDrawing {
   let groups: [SensitivityInput.Kind]
   /// Paths per row: groups + 2.
   let width: Int
+
+  /// A row of A_B^(i) has A's count noise, B's row its own: f(A_B^(i)) − f(A) is the effect of
+  /// input i alone, and the count noise acts as an input no matrix switches.
+  func noisePath(_ path: Int) -> Int {
+    let r = path / width
+    return path % width == 1 ? 2 * r + 1 : 2 * r
+  }
 
   func draw(path: Int, into tile: inout TileDraws, at p: Int) {
     let r = path / width

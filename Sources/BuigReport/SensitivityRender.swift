@@ -61,6 +61,11 @@ public enum SensitivityRender {
         "Correlated inputs: \(correlated.joined(separator: ", ")). Saltelli's design and Jansen's estimators assume independent inputs. Here A and B are drawn with the scenario's correlation, but each A_B matrix takes one input from B and the others from A, so that input's correlation with the others is broken there. For these inputs the indices are approximate: they measure each input moving along its own distribution, not the share of the variance it carries together with its correlated partners, and they need not add up as for independent inputs. Read them as a ranking. The tornado, too, moves one input at a time with the others at their medians."
       )
     }
+    if a.countNoise {
+      out.append(
+        "Count noise (flows.countNoise): the chance in each month's moves is not an input. The tornado's rows share one stream of it, so a bar is its input's effect alone; in the Sobol design a row of A_B shares A's, so the chance is an input no matrix switches, and its share of the variance is in no index: the first-order indices add up to less than 1 by at least that share."
+      )
+    }
     guard let sobol = a.sobol else {
       out.append("--paths 0: the tornado only; no Sobol indices were computed.")
       return out

@@ -133,12 +133,12 @@ struct CountNoiseTests {
   @Test func aPathsCountsDoNotDependOnItsPlaceInTheTile() throws {
     let m = try defaultFlowModel()
     var input = randomTile(paths: 8, years: 2, model: m, seed: 3)
-    input.firstPath = 1_000
+    input.noisePath = Array(1_000..<1_008)
     let kernel = FlowKernel(model: m, kind: .blas, capacity: 8, noise: CountNoise(seed: 9))
     let all = kernel.run(input)
     // Path 1,005 alone, as the first row of a tile.
     var one = FlowTileInput(paths: 1, years: 2)
-    one.firstPath = 1_005
+    one.noisePath = [1_005]
     one.initial = [input.initial[5]]
     one.ladderScalar = [input.ladderScalar[5]]
     one.workScalar = Array(input.workScalar[10..<12])

@@ -215,6 +215,29 @@ struct MonteCarloTests {
       bits(tail) == a.columns.map { Array($0)[512...].map(\.bitPattern) }, "a shard of the paths")
   }
 
+  @Test func sensitivityDesignsShareTheirRowsCountNoise() throws {
+    // Rows given in full (the tornado's) share one count-noise stream: 256 rows with the same
+    // inputs give 256 identical paths, where the sampler's own paths differ by their chance.
+    let mc = try engine(try scenario("groningen-2018") { $0["flows"] = ["countNoise": true] })
+    let k = mc.sampler.inputs.count
+    let ny = mc.years.count
+    let drawn = mc.drawnInputs(path: 3)
+    let rows = FixedRows(
+      inputs: k, years: ny, values: Array((0..<256).map { _ in drawn }.joined()),
+      economy: [Double](repeating: 0, count: 256 * ny))
+    let fixed = try mc.run(MonteCarloOptions(paths: 256, threads: 2), drawing: rows)
+    let free = try mc.run(MonteCarloOptions(paths: 256, threads: 2))
+    for column in fixed.columns {
+      let values = Array(column)
+      #expect(values.allSatisfy { $0.bitPattern == values[0].bitPattern })
+    }
+    #expect(free.columns.contains { c in Set(c.map(\.bitPattern)).count > 1 })
+    // Saltelli's design: A's row and its A_B rows share A's stream, B's row has its own.
+    let design = SaltelliDesign(
+      sampler: mc.sampler, groups: [.economy, .uncertain(0)], width: 4)
+    #expect((0..<12).map(design.noisePath) == [0, 1, 0, 0, 2, 3, 2, 2, 4, 5, 4, 4])
+  }
+
   @Test func withoutUncertaintyTheMeanIsTheDeterministicProjection() throws {
     for name in EmbeddedScenarios.names() {
       let s = try scenario(name, certain)
