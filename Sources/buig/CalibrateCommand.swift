@@ -222,6 +222,39 @@ struct CalibrationFragment {
     (.exitOtherPerMonth, "exitOtherRate"), (.returnFromWorkPerMonth, "returnFromWorkRate"),
   ]
 
+  /// The flow model's parts this calibration does not fit, kept at the scenario's values, with
+  /// why: the duration, rung and economy columns are read and checked, not yet used, and the
+  /// economy's persistence and spread need a longer series than a municipality's months.
+  var notFittedYet: [(name: String, why: String)] {
+    func has(_ column: (ObservedData.Period) -> Bool) -> String {
+      data.periods.contains(where: column)
+        ? "the file has the columns; they are checked, not yet used by the fit"
+        : "the file has no such columns"
+    }
+    let years = Double(data.periods.count * data.monthsPerPeriod) / 12
+    return [
+      (
+        "durationFactor",
+        "the fall of exits with duration is not fitted (from durationLt1 … durationGt5): "
+          + has { $0.duration.contains { $0 != nil } }
+      ),
+      (
+        "ladderUpPerMonth, ladderDownPerMonth",
+        "the ladder's moves are not fitted (from rung1 … rung7): "
+          + has { $0.rungs.contains { $0 != nil } }
+      ),
+      (
+        "inflowSources[].economyElasticity, economy.workExitElasticity",
+        "the flows' response to the economy is not fitted (from unemploymentRate): "
+          + has { $0.unemploymentRate != nil }
+      ),
+      (
+        "economy.persistence, economy.innovationSD",
+        "the data span \(String(format: "%.1f", years)) years; the economy's yearly persistence and spread need a yearly series of 20 years or more, so the defaults (flows.json) are kept"
+      ),
+    ]
+  }
+
   /// The calibration report's input.
   func reportInput(scenario: String) -> CalibrationReportInput {
     let checks = Dictionary(uniqueKeysWithValues: residualStatistics.map { ($0.column, $0) })
@@ -244,7 +277,8 @@ struct CalibrationFragment {
           name: p.rawValue, estimate: fit.estimates[i], standardError: fit.standardErrors[i],
           before: calibration.start(p))
       },
-      notIdentified: notFitted.map { ($0.rawValue, "the data has no column that counts it") },
+      notIdentified: notFitted.map { ($0.rawValue, "the data has no column that counts it") }
+        + notFittedYet,
       dispersion: fit.dispersion,
       aic: baseline.map {
         (
@@ -455,6 +489,13 @@ struct CalibrationFragment {
                   ("name", .string($0.rawValue)), ("kept", Self.number(calibration.start($0))),
                   ("why", .string("the data has no column that counts it")),
                 ])
+              })
+          ),
+          (
+            "notFitted",
+            .array(
+              notFittedYet.map {
+                .object([("name", .string($0.name)), ("why", .string($0.why))])
               })
           ),
           ("fit", .array(table)),

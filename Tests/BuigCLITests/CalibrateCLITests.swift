@@ -168,6 +168,13 @@ struct CalibrateCLITests {
       }
     }
     #expect(flows["countNoise"] as? Bool == true)
+    // What the calibration leaves at the scenario's values, with why.
+    let notFitted = try #require(calibration["notFitted"] as? [[String: String]])
+    #expect(notFitted.count == 4)
+    #expect(
+      notFitted.last?["why"]?.hasPrefix(
+        "the data span 10.1 years; the economy's yearly persistence and spread need") == true)
+    #expect(notFitted[0]["why"]?.hasSuffix("the file has no such columns") == true)
     // The fit's table: the caseload one month ahead is the previous observed caseload plus the
     // fitted inflow minus the fitted outflow.
     let table = try #require(calibration["fit"] as? [[String: Any]])
@@ -188,6 +195,23 @@ struct CalibrateCLITests {
     let run = try buig(["run", merged.path, "--paths", "1000", "--format", "json", "--quiet"])
     #expect(run.status == 0, "\(run.stderr)")
     #expect((try run.json()["monteCarlo"] as? [String: Any])?["countNoise"] as? Bool == true)
+    // The council report says the same in its accountability section.
+    let councilReport = dir.appendingPathComponent("report.html")
+    let rr = try buig([
+      "report", merged.path, "--paths", "300", "--lang", "en", "--output", councilReport.path,
+    ])
+    #expect(rr.status == 0, "\(rr.stderr)")
+    let reportText = try String(contentsOf: councilReport, encoding: .utf8)
+    #expect(
+      reportText.contains(
+        "<tr><td><code>flows.exitOtherPerMonth</code></td><td>fitted to own data</td><td>groningen-like-monthly.csv (sha256 \(sha))</td></tr>"
+      ))
+    #expect(
+      reportText.contains(
+        "<tr><td><code>flows.fullTimeShare</code></td><td>assumption (default)</td><td></td></tr>"))
+    #expect(
+      reportText.contains(
+        "<tr><td>Chance in the monthly flows (whole households)</td><td>yes</td><td></td></tr>"))
     let trail = try #require(try run.json()["auditTrail"] as? [[String: Any]])
     let fittedEntries = trail.filter {
       ($0["source"] as? String)?.contains("groningen-like-monthly.csv (sha256 \(sha))") == true

@@ -498,6 +498,22 @@ public enum CouncilReport {
     ]
     out += "<h3>\(esc(w.metadata))</h3>"
     out += table(["", ""], meta.map { [esc($0.0), "<span class=\"text\">\(esc($0.1))</span>"] })
+    // The flow model's ladder of evidence: fitted, the scenario's own, or an assumption.
+    out += "<h3>\(esc(w.flowEvidence))</h3>"
+    out +=
+      "<table class=\"trail\"><thead><tr><th>\(esc(w.inputPath))</th><th>\(esc(w.evidence))</th><th>\(esc(w.source))</th></tr></thead><tbody>"
+    for e in r.scenario.flowEvidence {
+      let kind =
+        switch e.evidence {
+        case "fitted": w.fitted
+        case "scenario": w.ownValue
+        default: w.assumption
+        }
+      out +=
+        "<tr><td><code>flows.\(esc(e.parameter))</code></td><td>\(esc(kind))</td><td>\(esc(e.source ?? ""))</td></tr>"
+    }
+    out +=
+      "<tr><td>\(esc(w.countNoise))</td><td>\(esc(r.scenario.stochastic.flows.countNoise ? w.yes : w.no))</td><td></td></tr></tbody></table>"
     if !r.identity.edits.isEmpty {
       out +=
         "<h3>\(esc(w.setEdits))</h3><ul>"

@@ -100,6 +100,8 @@ public struct ReportWords: Sendable {
   public var base, variant, difference, pCheaper: String
   /// Accountability.
   public var inputPath, value, source, note, setEdits, metadata, rulesUsed, confidence: String
+  /// The flow model's ladder of evidence: its heading, the three kinds, the count-noise line.
+  public var flowEvidence, evidence, fitted, ownValue, assumption, countNoise, yes, no: String
   /// Metadata labels.
   public var scenario, municipality, seed, paths, engine, blasCore, sha256, discountRate: String
   /// Chart titles and descriptions.
@@ -188,6 +190,10 @@ extension ReportWords {
     inputPath: "Invoer", value: "Waarde", source: "Bron", note: "Toelichting",
     setEdits: "Wijzigingen voor deze berekening (--set)", metadata: "Gegevens van de berekening",
     rulesUsed: "Gebruikte regels", confidence: "Betrouwbaarheid",
+    flowEvidence: "Stromenmodel: herkomst van de parameters", evidence: "Herkomst",
+    fitted: "geschat op eigen gegevens", ownValue: "eigen waarde van het scenario",
+    assumption: "aanname (standaardwaarde)",
+    countNoise: "Toeval in de maandelijkse stromen (hele huishoudens)", yes: "ja", no: "nee",
     scenario: "Scenario", municipality: "Gemeente", seed: "Seed", paths: "Simulaties (paden)",
     engine: "Rekenkern", blasCore: "OpenBLAS-kern", sha256: "SHA-256 van het scenario",
     discountRate: "Discontovoet",
@@ -285,6 +291,10 @@ extension ReportWords {
     inputPath: "Input", value: "Value", source: "Source", note: "Note",
     setEdits: "Changes for this run (--set)", metadata: "The run",
     rulesUsed: "Rules used", confidence: "Confidence",
+    flowEvidence: "Flow model: where each parameter comes from", evidence: "Evidence",
+    fitted: "fitted to own data", ownValue: "the scenario's own value",
+    assumption: "assumption (default)",
+    countNoise: "Chance in the monthly flows (whole households)", yes: "yes", no: "no",
     scenario: "Scenario", municipality: "Municipality", seed: "Seed", paths: "Paths",
     engine: "Engine", blasCore: "OpenBLAS core", sha256: "Scenario SHA-256",
     discountRate: "Discount rate",
