@@ -93,9 +93,15 @@ public struct CountNoise: Sendable {
       let k = (mean + (mean * (1 - p)).squareRoot() * SpecialFunctions.normalQuantile(u)).rounded()
       return min(n, max(0, k))
     }
-    let ratio = p / (1 - p)
+    return inversion(n, logQ: log1p(-p), ratio: p / (1 - p), u)
+  }
+
+  /// The binomial count at `u` by inversion from 0: P(0) = exp(n·log(1 − p)),
+  /// P(k+1) = P(k)·(n − k)/(k + 1)·p/(1 − p).
+  @inline(__always)
+  static func inversion(_ n: Double, logQ: Double, ratio: Double, _ u: Double) -> Double {
     var k = 0.0
-    var prob = exp(n * log1p(-p))
+    var prob = exp(n * logQ)
     var cumulative = prob
     while cumulative < u && k < n {
       prob *= (n - k) / (k + 1) * ratio
@@ -113,15 +119,7 @@ public struct CountNoise: Sendable {
     -> Double
   {
     guard n > 0, p > 0, p <= 0.5, n * p <= exactUpTo else { return binomial(n, p, u) }
-    var k = 0.0
-    var prob = exp(n * logQ)
-    var cumulative = prob
-    while cumulative < u && k < n {
-      prob *= (n - k) / (k + 1) * ratio
-      k += 1
-      cumulative += prob
-    }
-    return k
+    return inversion(n, logQ: logQ, ratio: ratio, u)
   }
 
   /// `total` rounded to whole households and spread over `shape` (which sums to 1) by largest

@@ -61,9 +61,9 @@ public struct FlowTileOutput {
 ///
 /// Each month, for the T×S state matrix X of the tile:
 /// Y = X·A + diag(s_work)·(X·Δ_work) + diag(s_ladder)·(X·Δ_ladder) + Σ_e diag(s_e)·(X·Δ_e)
-/// + σ_m·inflow ⊗ v (σ_m: the calendar month's inflow factor), computed as one product X·[A | Δ_work | Δ_ladder | Δ_e…] (T×(3+E)S;
-/// `cblas_dgemm`, 2(3+E)·T·S² flops) and a row-scaled sum: per-path variation enters as per-path
-/// scalars on shared matrices. The extra matrices Δ_e (exits for other reasons, returns from
+/// + σ_m·inflow ⊗ v (σ_m: the calendar month's inflow factor), computed as one product
+/// X·[A | Δ_work | Δ_ladder | Δ_e…] (T×(3+E)S; `cblas_dgemm`, 2(3+E)·T·S² flops) and a
+/// row-scaled sum: per-path variation enters as per-path scalars on shared matrices. The extra matrices Δ_e (exits for other reasons, returns from
 /// work) are in the product only when a scenario draws their scalars. The tile stays in cache
 /// for all months before the next tile starts; the buffers are allocated once per kernel, never
 /// inside the month loop.
