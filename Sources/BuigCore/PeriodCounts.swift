@@ -13,12 +13,16 @@ public struct PeriodCounts: Sendable, Equatable {
   public var outflowOther: Double?
   /// All exits (given, or the sum of the split).
   public var outflow: Double?
+  /// The stock at the period's end by duration band (< 1, 1-2, 2-5, > 5 years), when the data
+  /// give all four.
+  public var durationBands: [Double]?
 
   /// A period's counts.
   public init(
     caseload: Double, inflow: Double?, outflowWork: Double?, outflowSchool: Double?,
-    outflowOther: Double?, outflow: Double?
+    outflowOther: Double?, outflow: Double?, durationBands: [Double]? = nil
   ) {
+    self.durationBands = durationBands
     self.caseload = caseload
     self.inflow = inflow
     self.outflowWork = outflowWork

@@ -27,14 +27,16 @@ public struct CalibrationData: Sendable {
 /// Maximum-likelihood calibration of the flow model's levels to observed flows.
 ///
 /// The model: each month the on-benefit stock x (28 states: rung × duration band, the
-/// scenario's `FlowModel`) sends a·w_s·x_s to work, b·k_s·x_s to school and e·x_s elsewhere
-/// (w, k: the model's exit rates by state; a, b: levels, 1 = as the model has them; e:
-/// `exitOtherPerMonth`), moves along the ladder and through the bands as the model says, and
-/// receives λ new households (spread as the model's inflow) and r·R returns from recent work
-/// (R: the recent-work stock, fed by the exits to work, leaving at r and at the model's
-/// `workBecomesDurablePerMonth`; where the data counts the exits to work, the observed ones feed
-/// it). At each period's end the stock is scaled to the observed
-/// caseload (the mix stays the model's). The counts of a period are Poisson with the model's
+/// scenario's `FlowModel`) sends a·w_s·d_s^(γ−1)·x_s to work, b·k_s·d_s^(γ−1)·x_s to school
+/// and e·x_s elsewhere (w, k: the model's exit rates by state, which hold its duration factor
+/// d_s; a, b: levels, 1 = as the model has them; γ: the fall with duration, 1 = the model's;
+/// e: `exitOtherPerMonth`), moves along the ladder and through the bands as the model says, and
+/// receives λ·σ_m new households in calendar month m (spread as the model's inflow; σ: seasonal
+/// factors, mean 1) and r·R returns from recent work (R: the recent-work stock, fed by the
+/// exits to work, leaving at r and at the model's `workBecomesDurablePerMonth`; where the data
+/// counts the exits to work, the observed ones feed it). At each period's end the stock is
+/// scaled to the observed caseload (the mix stays the model's; where the data give the stock by
+/// duration band, each band is scaled to it). The counts of a period are Poisson with the model's
 /// expected flows as means (conditional on the previous stock, independent moves of many
 /// households: the Poisson limit of the binomial; overdispersion is measured for each count
 /// column by Pearson's χ²/(n − p) and, when above 1, divides that column's information:
@@ -56,6 +58,9 @@ public struct FlowFit: Sendable {
     case inflowPerMonth
     /// The level of exits to school (a multiplier on `exitToSchoolPerMonth`).
     case schoolExitLevel
+    /// The fall of exits to work and school with duration: the exponent γ on the scenario's
+    /// `durationFactor` (d_b^γ; 1 = as the scenario has it, above 1 a steeper fall).
+    case durationFall
     /// The inflow's seasonal factors, February to December, relative to January (the twelve
     /// are then scaled to mean 1, so that `inflowPerMonth` stays the mean).
     case seasonFebruary, seasonMarch, seasonApril, seasonMay, seasonJune, seasonJuly
@@ -138,6 +143,10 @@ public struct FlowFit: Sendable {
   let moves: [(from: Int, to: Int, rate: Double)]
   let workRate: [Double]
   let schoolRate: [Double]
+  /// log of the duration factor of each on-benefit state's band (−∞ for a factor of 0).
+  let logDuration: [Double]
+  /// The duration band of each on-benefit state.
+  let band: [Int]
   let inflowShape: [Double]
   let initialShape: [Double]
   let returnState: Int
@@ -167,6 +176,8 @@ public struct FlowFit: Sendable {
     }
     workRate = work
     schoolRate = school
+    band = (0..<n).map { $0 % FlowModel.bands }
+    logDuration = (0..<n).map { log(flows.durationFactor[$0 % FlowModel.bands]) }
     inflowShape = Array(model.inflowShape[0..<n])
     let initial = Array(model.initialShape[0..<n])
     let total = initial.reduce(0, +)
@@ -178,7 +189,7 @@ public struct FlowFit: Sendable {
   /// when only the total outflow is given), r and λ from the inflow.
   public var identifiable: [Parameter] {
     let rows = data.periods.dropFirst()
-    func has(_ k: KeyPath<CalibrationData.Period, Double?>) -> Bool {
+    func has<T>(_ k: KeyPath<CalibrationData.Period, T?>) -> Bool {
       rows.contains { $0[keyPath: k] != nil }
     }
     var p: [Parameter] = []
@@ -186,6 +197,7 @@ public struct FlowFit: Sendable {
     if has(\.outflowOther) { p.append(.exitOtherPerMonth) }
     if has(\.inflow) { p += [.returnFromWorkPerMonth, .inflowPerMonth] }
     if has(\.outflowSchool) { p.append(.schoolExitLevel) }
+    if has(\.outflowWork) && has(\.durationBands) { p.append(.durationFall) }
     return p
   }
 
@@ -201,7 +213,7 @@ public struct FlowFit: Sendable {
   public func start(_ p: Parameter) -> Double {
     if let m = p.month { return flows.inflowSeasonality[m] / flows.inflowSeasonality[0] }
     return switch p {
-    case .workExitLevel, .schoolExitLevel: 1
+    case .workExitLevel, .schoolExitLevel, .durationFall: 1
     case .exitOtherPerMonth: flows.exitOtherPerMonth
     case .returnFromWorkPerMonth: flows.returnFromWorkPerMonth
     case .inflowPerMonth:
@@ -213,21 +225,31 @@ public struct FlowFit: Sendable {
     }
   }
 
-  /// The count columns, in the order of `expected(_:)`'s arrays.
+  /// The columns, in the order of `expected(_:)`'s arrays: five counts, then the stock at the
+  /// period's end in the duration bands from 1 year on (the first band follows from the
+  /// caseload, whose change the counts already hold).
   public static let countColumns = [
     "inflow", "outflowWork", "outflowSchool", "outflowOther", "outflow",
+    "duration1to2", "duration2to5", "durationGt5",
   ]
 
-  /// The observed counts of each period from the second, in `countColumns` order.
+  /// Columns 0 ..< `stockColumns` are counts (Poisson); from it on, stocks by band (normal, with
+  /// the variance of the moves across the band's edges).
+  public static let stockColumns = 5
+
+  /// The observed counts and band stocks of each period from the second, in `countColumns`
+  /// order.
   var observed: [[Double?]] {
-    data.periods.dropFirst().map {
-      [$0.inflow, $0.outflowWork, $0.outflowSchool, $0.outflowOther, $0.outflow]
+    data.periods.dropFirst().map { p in
+      [p.inflow, p.outflowWork, p.outflowSchool, p.outflowOther, p.outflow]
+        + (1..<FlowModel.bands).map { b in p.durationBands.map { $0[b] } }
     }
   }
 
   /// The levels at θ (every parameter; those not in θ at `start`).
   typealias Levels = (
-    a: Double, b: Double, e: Double, r: Double, lambda: Double, season: [Double]
+    a: Double, b: Double, e: Double, r: Double, lambda: Double, season: [Double],
+    work: [Double], school: [Double]
   )
 
   /// The levels at θ (every parameter; those not in θ at `start`); the seasonal factors
@@ -235,13 +257,18 @@ public struct FlowFit: Sendable {
   func levels(_ theta: [Parameter: Double]) -> Levels {
     let raw = [1] + Parameter.season.map { theta[$0] ?? start($0) }
     let mean = raw.reduce(0, +) / 12
+    let a = theta[.workExitLevel] ?? start(.workExitLevel)
+    let b = theta[.schoolExitLevel] ?? start(.schoolExitLevel)
+    // Each state's exit rates at this γ: the scenario's rate × d^(γ − 1).
+    let gamma = theta[.durationFall] ?? start(.durationFall)
+    let fall = logDuration.map { gamma == 1 ? 1 : $0.isFinite ? exp((gamma - 1) * $0) : 0 }
     return (
-      theta[.workExitLevel] ?? start(.workExitLevel),
-      theta[.schoolExitLevel] ?? start(.schoolExitLevel),
+      a, b,
       theta[.exitOtherPerMonth] ?? start(.exitOtherPerMonth),
       theta[.returnFromWorkPerMonth] ?? start(.returnFromWorkPerMonth),
       theta[.inflowPerMonth] ?? start(.inflowPerMonth),
-      raw.map { $0 / mean }
+      raw.map { $0 / mean },
+      zip(workRate, fall).map { a * $0 * $1 }, zip(schoolRate, fall).map { b * $0 * $1 }
     )
   }
 
@@ -262,16 +289,25 @@ public struct FlowFit: Sendable {
     let l = levels(theta)
     let x = initialShape.map { $0 * data.periods[0].caseload }
     var work = 0.0
-    for s in 0..<x.count { work += l.a * workRate[s] * x[s] }
+    for s in 0..<x.count { work += l.work[s] * x[s] }
     let out = l.r + flows.workBecomesDurablePerMonth
-    return State(stock: x, recent: out > 0 ? work / out : 0)
+    var state = State(stock: x, recent: out > 0 ? work / out : 0)
+    if let bands = data.periods[0].durationBands {
+      anchor(&state, to: data.periods[0].caseload, bands: bands)
+      // The recent-work stock at the steady state of the observed mix's exits.
+      work = 0
+      for s in 0..<x.count { work += l.work[s] * state.stock[s] }
+      state.recent = out > 0 ? work / out : 0
+    }
+    return state
   }
 
   /// One month from `state`: the expected flows (new, returns, work, school, other) and the
   /// stock they leave (`state.stock` becomes it, the recent-work stock moves on, fed by `fed`
   /// exits to work when given, else by the expected ones).
   func month(
-    _ state: inout State, _ l: Levels, calendar: Int, fed: Double?, scratch next: inout [Double]
+    _ state: inout State, _ l: Levels, calendar: Int, fed: Double?, scratch next: inout [Double],
+    crossing: UnsafeMutablePointer<Double>? = nil
   ) -> (new: Double, returns: Double, work: Double, school: Double, other: Double) {
     let lambda = l.lambda * l.season[calendar % 12]
     let n = state.stock.count
@@ -280,18 +316,24 @@ public struct FlowFit: Sendable {
     var toOther = 0.0
     for s in 0..<n {
       let x = state.stock[s]
-      let w = l.a * workRate[s] * x
-      let k = l.b * schoolRate[s] * x
+      let w = l.work[s] * x
+      let k = l.school[s] * x
       let o = l.e * x
       toWork += w
       toSchool += k
       toOther += o
       next[s] = x - w - k - o
+      // Every exit leaves its band.
+      crossing?[band[s]] += w + k + o
     }
     for m in moves {
       let moved = m.rate * state.stock[m.from]
       next[m.from] -= moved
       next[m.to] += moved
+      if let crossing, band[m.from] != band[m.to] {
+        crossing[band[m.from]] += moved
+        crossing[band[m.to]] += moved
+      }
     }
     let returns = l.r * state.recent
     for s in 0..<n { next[s] += lambda * inflowShape[s] }
@@ -301,10 +343,24 @@ public struct FlowFit: Sendable {
     return (lambda, returns, toWork, toSchool, toOther)
   }
 
-  /// Scales the stock to `caseload`, keeping its mix.
-  static func anchor(_ state: inout State, to caseload: Double) {
+  /// Scales the stock to `caseload`, keeping its mix; with the observed stock by duration band,
+  /// each band's states to the caseload's share in that band (keeping the rung mix within the
+  /// band; a band the model has empty gets the initial mix's rungs).
+  func anchor(_ state: inout State, to caseload: Double, bands: [Double]? = nil) {
     let total = state.stock.reduce(0, +)
-    if total > 0 { for s in state.stock.indices { state.stock[s] *= caseload / total } }
+    let observed = bands?.reduce(0, +) ?? 0
+    guard let bands, observed > 0 else {
+      if total > 0 { for s in state.stock.indices { state.stock[s] *= caseload / total } }
+      return
+    }
+    for b in 0..<FlowModel.bands {
+      let target = caseload * bands[b] / observed
+      let states = state.stock.indices.filter { band[$0] == b }
+      let inBand = states.reduce(0.0) { $0 + state.stock[$1] }
+      let shape = inBand > 0 ? states.map { state.stock[$0] } : states.map { initialShape[$0] }
+      let sum = shape.reduce(0, +)
+      for (k, s) in states.enumerated() { state.stock[s] = sum > 0 ? target * shape[k] / sum : 0 }
+    }
   }
 
   /// The expected counts of each period from the second, in `countColumns` order, at θ; with
@@ -317,13 +373,21 @@ public struct FlowFit: Sendable {
     out.reserveCapacity(data.periods.count)
     var next = [Double](repeating: 0, count: state.stock.count)
     var calendar = data.startMonth
+    let bands = FlowModel.bands
+    var crossing = [Double](repeating: 0, count: bands)
     for period in data.periods.dropFirst() {
-      var mu = [Double](repeating: 0, count: 5)
+      // Five counts, the three band stocks, and their variances.
+      var mu = [Double](repeating: 0, count: Self.countColumns.count + bands - 1)
       // The recent-work stock is fed by the exits to work that happened, where the data
       // counts them (spread evenly over the period's months); else by the expected ones.
       let fed = period.outflowWork.map { $0 / Double(data.monthsPerPeriod) }
+      for b in 0..<bands { crossing[b] = 0 }
       for _ in 0..<data.monthsPerPeriod {
-        let f = month(&state, l, calendar: calendar, fed: fed, scratch: &next)
+        let f = crossing.withUnsafeMutableBufferPointer { c in
+          month(
+            &state, l, calendar: calendar, fed: fed, scratch: &next,
+            crossing: period.durationBands == nil ? nil : c.baseAddress)
+        }
         calendar += 1
         mu[0] += f.new + f.returns
         mu[1] += f.work
@@ -331,7 +395,17 @@ public struct FlowFit: Sendable {
         mu[3] += f.other
       }
       mu[4] = mu[1] + mu[2] + mu[3]
-      Self.anchor(&state, to: period.caseload)
+      // The band stocks before they are scaled to the observation: each the sum of its
+      // states; its variance the expected moves across its edges (each a Poisson count).
+      if period.durationBands != nil {
+        for b in 1..<bands {
+          mu[Self.stockColumns + b - 1] = state.stock.indices.filter { band[$0] == b }.reduce(0.0) {
+            $0 + state.stock[$1]
+          }
+          mu[Self.countColumns.count + b - 1] = max(1, crossing[b])
+        }
+      }
+      anchor(&state, to: period.caseload, bands: period.durationBands)
       out.append(mu)
     }
     end?.pointee = state
@@ -385,7 +459,7 @@ public struct FlowFit: Sendable {
           // The drawn exits to work feed the recent-work stock instead of the expected ones.
           state.recent = max(0, state.recent + work - f.work - (returns - f.returns))
           caseload = max(0, caseload + new + returns - work - school - other)
-          Self.anchor(&state, to: caseload)
+          anchor(&state, to: caseload)
           monthIndex += 1
         }
         caseloads[period].append(caseload)
@@ -399,18 +473,33 @@ public struct FlowFit: Sendable {
   public var columns: [Int] {
     let rows = data.periods.dropFirst()
     let hasSplit = rows.contains { $0.outflowWork != nil || $0.outflowOther != nil }
-    return hasSplit ? [0, 1, 2, 3] : [0, 4]
+    let stocks =
+      rows.contains { $0.durationBands != nil }
+      ? Array(Self.stockColumns..<Self.countColumns.count) : []
+    return (hasSplit ? [0, 1, 2, 3] : [0, 4]) + stocks
+  }
+
+  /// The variance of column `c`'s observation given the expected row `mu`: the mean for a
+  /// count (Poisson), the moves across the band's edges for a band stock.
+  static func variance(_ c: Int, _ mu: [Double]) -> Double {
+    c < stockColumns ? mu[c] : mu[c + FlowModel.bands - 1]
   }
 
   /// The Poisson log-likelihood Σ y·log μ − μ over the observed counts, per column
   /// (`countColumns` order; 0 for a column not used).
   func columnLogLikelihoods(_ theta: [Parameter: Double]) -> [Double] {
-    var l = [Double](repeating: 0, count: 5)
+    var l = [Double](repeating: 0, count: Self.countColumns.count)
     let cols = columns
     for (mu, y) in zip(expected(theta), observed) {
       for c in cols {
         guard let yy = y[c], mu[c] > 0 else { continue }
-        l[c] += yy * log(mu[c]) - mu[c]
+        if c < Self.stockColumns {
+          l[c] += yy * log(mu[c]) - mu[c]
+        } else {
+          // Normal: −(y − μ)²/(2v) − ½·log v.
+          let v = Self.variance(c, mu)
+          l[c] += -(yy - mu[c]) * (yy - mu[c]) / (2 * v) - 0.5 * log(v)
+        }
       }
     }
     return l
@@ -431,7 +520,7 @@ public struct FlowFit: Sendable {
     }
     func ll(_ phi: [Double]) -> [Double] { columnLogLikelihoods(theta(phi)) }
     let h = 1e-4
-    let k = 5
+    let k = Self.countColumns.count
     /// The gradient of the total and the Hessian of each column (k × p × p), by central
     /// differences.
     func derivatives(_ phi: [Double]) -> (gradient: [Double], hessians: [[Double]]) {
@@ -523,7 +612,7 @@ public struct FlowFit: Sendable {
     for (mu, y) in zip(mus, observed) {
       for c in columns {
         guard let yy = y[c], mu[c] > 0 else { continue }
-        chi2[c] += (yy - mu[c]) * (yy - mu[c]) / mu[c]
+        chi2[c] += (yy - mu[c]) * (yy - mu[c]) / Self.variance(c, mu)
         counts[c] += 1
       }
     }
@@ -575,9 +664,13 @@ public struct FlowFit: Sendable {
   func informedBy(_ free: [Parameter]) -> [Int] {
     func count(_ ps: [Parameter]) -> Int { ps.filter(free.contains).count }
     return [
-      count([.returnFromWorkPerMonth, .inflowPerMonth] + Parameter.season), count([.workExitLevel]),
-      count([.schoolExitLevel]), count([.exitOtherPerMonth]),
-      count([.workExitLevel, .exitOtherPerMonth, .schoolExitLevel]),
+      count([.returnFromWorkPerMonth, .inflowPerMonth] + Parameter.season),
+      count([.workExitLevel, .durationFall]),
+      count([.schoolExitLevel, .durationFall]), count([.exitOtherPerMonth]),
+      count([.workExitLevel, .exitOtherPerMonth, .schoolExitLevel, .durationFall]),
     ]
+      + [Int](
+        repeating: count([.workExitLevel, .schoolExitLevel, .exitOtherPerMonth, .durationFall]),
+        count: FlowModel.bands - 1)
   }
 }

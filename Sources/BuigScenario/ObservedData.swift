@@ -162,15 +162,17 @@ public struct ObservedData: Sendable {
       if caseload == nil && cell("caseload") == nil {
         problem(row, "caseload", expected: "the caseload at the period's end", found: "nothing")
       }
+      let duration = ["durationLt1", "duration1to2", "duration2to5", "durationGt5"].map {
+        number($0)
+      }
       let period = Period(
         label: label, index: index,
         counts: PeriodCounts(
           caseload: caseload ?? 0, inflow: number("inflow"), outflowWork: number("outflowWork"),
           outflowSchool: number("outflowSchool"), outflowOther: number("outflowOther"),
-          outflow: number("outflow")),
-        duration: ["durationLt1", "duration1to2", "duration2to5", "durationGt5"].map {
-          number($0)
-        },
+          outflow: number("outflow"),
+          durationBands: duration.contains(nil) ? nil : duration.map { $0! }),
+        duration: duration,
         rungs: (1...7).map { number("rung\($0)") },
         unemploymentRate: number("unemploymentRate", count: false))
       periods.append(period)

@@ -85,8 +85,15 @@ struct CalibrateCommand: ParsableCommand {
     let flows = loaded.scenario.stochastic.flows
     let calibration = FlowFit(flows: flows, data: observed.calibrationData)
     var fit: FlowFit.Fit
+    var durationUnidentified = false
     do {
-      fit = try calibration.fit()
+      do {
+        fit = try calibration.fit()
+      } catch .notIdentified where calibration.identifiable.contains(.durationFall) {
+        // The duration columns may not move enough to tell the fall from the level.
+        fit = try calibration.fit(calibration.identifiable.filter { $0 != .durationFall })
+        durationUnidentified = true
+      }
     } catch {
       throw InputFailure(command: "calibrate", ["\(name): \(error.description)"])
     }
@@ -125,7 +132,8 @@ struct CalibrateCommand: ParsableCommand {
     let baseline = try? calibration.fit([.inflowPerMonth])
     let fragment = CalibrationFragment(
       fit: fit, calibration: calibration, flows: flows, data: observed, backtest: backtest,
-      baseline: baseline, horizon: loaded.scenario.input.years, season: season)
+      baseline: baseline, horizon: loaded.scenario.input.years, season: season,
+      durationUnidentified: durationUnidentified)
     try write(JSONWriter.write(fragment.json), to: output, command: "calibrate")
     if let report {
       try write(
@@ -204,6 +212,8 @@ struct CalibrationFragment {
   let horizon: [Int]
   /// Whether the seasonal factors were tried and kept.
   let season: SeasonTest
+  /// Whether the file's duration columns failed to identify the fall of exits with duration.
+  let durationUnidentified: Bool
 
   /// Six significant digits, as text a JSON number keeps.
   static func number(_ v: Double) -> JSONValue { .number(String(format: "%.6g", v)) }
@@ -232,12 +242,24 @@ struct CalibrationFragment {
         : "the file has no such columns"
     }
     let years = Double(data.periods.count * data.monthsPerPeriod) / 12
-    return [
-      (
-        "durationFactor",
-        "the fall of exits with duration is not fitted (from durationLt1 … durationGt5): "
-          + has { $0.duration.contains { $0 != nil } }
-      ),
+    var out: [(name: String, why: String)] = []
+    if durationUnidentified {
+      out.append(
+        (
+          "durationFactor",
+          "the stock by duration band does not move enough to tell the fall of exits with duration from their level (the observed information is singular): kept"
+        ))
+    } else if fit.estimate(.durationFall) == nil {
+      let bands = data.periods.dropFirst().contains { $0.counts.durationBands != nil }
+      out.append(
+        (
+          "durationFactor",
+          bands
+            ? "the fall of exits with duration needs the exits to work (outflowWork) beside the stock by duration band"
+            : "the fall of exits with duration needs the stock by duration band (durationLt1 … durationGt5, all four in a row): the file has none"
+        ))
+    }
+    return out + [
       (
         "ladderUpPerMonth, ladderDownPerMonth",
         "the ladder's moves are not fitted (from rung1 … rung7): "
@@ -298,19 +320,20 @@ struct CalibrationFragment {
   /// Per count column the fit uses: the Pearson residuals' mean, standard deviation and lag-1
   /// autocorrelation.
   var residualStatistics: [(column: String, mean: Double, sd: Double, lag1: Double)] {
-    calibration.columns.map { FlowFit.countColumns[$0] }.compactMap { c in
-      let r = fit.fitted.compactMap { row -> Double? in
-        guard let v = row[c], let y = v.observed, v.fitted > 0 else { return nil }
-        return (y - v.fitted) / v.fitted.squareRoot()
+    calibration.columns.filter { $0 < FlowFit.stockColumns }.map { FlowFit.countColumns[$0] }
+      .compactMap { c in
+        let r = fit.fitted.compactMap { row -> Double? in
+          guard let v = row[c], let y = v.observed, v.fitted > 0 else { return nil }
+          return (y - v.fitted) / v.fitted.squareRoot()
+        }
+        guard r.count > 2 else { return nil }
+        let mean = r.reduce(0, +) / Double(r.count)
+        let variance = r.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(r.count - 1)
+        let lag1 =
+          zip(r.dropFirst(), r).map { ($0 - mean) * ($1 - mean) }.reduce(0, +)
+          / (variance * Double(r.count - 1))
+        return (c, mean, variance.squareRoot(), lag1)
       }
-      guard r.count > 2 else { return nil }
-      let mean = r.reduce(0, +) / Double(r.count)
-      let variance = r.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(r.count - 1)
-      let lag1 =
-        zip(r.dropFirst(), r).map { ($0 - mean) * ($1 - mean) }.reduce(0, +)
-        / (variance * Double(r.count - 1))
-      return (c, mean, variance.squareRoot(), lag1)
-    }
   }
 
   /// Per count column the fit uses: the Pearson residuals' mean, standard deviation and lag-1
@@ -348,6 +371,14 @@ struct CalibrationFragment {
           sourced(
             .array(flows.exitToSchoolPerMonth.map { Self.number(min(1, $0 * b)) }), .schoolExitLevel
           )
+        ))
+    }
+    if let g = fit.estimate(.durationFall) {
+      flowMembers.append(
+        (
+          "durationFactor",
+          sourced(
+            .array(flows.durationFactor.map { Self.number(min(10, pow($0, g))) }), .durationFall)
         ))
     }
     if let e = fit.estimate(.exitOtherPerMonth) {
@@ -434,7 +465,7 @@ struct CalibrationFragment {
       var cells: [(key: String, value: JSONValue)] = [
         ("period", .string(data.periods[k + 1].label))
       ]
-      for c in ["caseload", "inflow", "outflowWork", "outflowSchool", "outflowOther", "outflow"] {
+      for c in ["caseload"] + FlowFit.countColumns {
         guard let v = row[c] else { continue }
         cells.append(
           (

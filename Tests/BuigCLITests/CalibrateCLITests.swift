@@ -174,7 +174,7 @@ struct CalibrateCLITests {
     #expect(
       notFitted.last?["why"]?.hasPrefix(
         "the data span 10.1 years; the economy's yearly persistence and spread need") == true)
-    #expect(notFitted[0]["why"]?.hasSuffix("the file has no such columns") == true)
+    #expect(notFitted[0]["why"]?.hasSuffix("the file has none") == true)
     // The fit's table: the caseload one month ahead is the previous observed caseload plus the
     // fitted inflow minus the fitted outflow.
     let table = try #require(calibration["fit"] as? [[String: Any]])
