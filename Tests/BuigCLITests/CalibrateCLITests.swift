@@ -57,6 +57,42 @@ struct CalibrateCLITests {
     }
   }
 
+  @Test func theFallOfExitsWithDurationIsFittedFromTheBandColumns() throws {
+    // 60 months simulated with exits falling with duration as the default factors to the
+    // power 1.6, with the stock by duration band (CalibrationTests' example data).
+    let data = packageRoot.appendingPathComponent(
+      "scenarios/data/groningen-like-monthly-duration.csv")
+    let fitted = try scratchDirectory().appendingPathComponent("fitted.json")
+    let r = try buig([
+      "calibrate", data.path, "--scenario", "groningen-2018", "--output", fitted.path,
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("  durationFall: "), "\(r.stdout)")
+    let fragment = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: fitted)) as? [String: Any])
+    let calibration = try #require(fragment["calibration"] as? [String: Any])
+    let parameters = try #require(calibration["parameters"] as? [[String: Any]])
+    let fall = try #require(parameters.first { $0["name"] as? String == "durationFall" })
+    let gamma = try #require(fall["estimate"] as? Double)
+    let se = try #require(fall["standardError"] as? Double)
+    #expect(abs(gamma - 1.6) <= 3 * se && se < 0.3, "\(gamma) ± \(se)")
+    // The fragment's factors are the defaults to the power γ.
+    let defaults = try #require(
+      try JSONSerialization.jsonObject(
+        with: Data(
+          contentsOf: packageRoot.appendingPathComponent(
+            "Sources/BuigScenario/Resources/flows.json"))) as? [String: Any])
+    let base = try #require((defaults["durationFactor"] as? [String: Any])?["value"] as? [Double])
+    let factors = try #require(
+      ((fragment["flows"] as? [String: Any])?["durationFactor"] as? [String: Any])?["value"]
+        as? [Double])
+    for (f, d) in zip(factors, base) {
+      #expect(abs(f - pow(d, gamma)) <= 1e-5 * max(1, f), "\(f) against \(d)^\(gamma)")
+    }
+    let notFitted = try #require(calibration["notFitted"] as? [[String: String]])
+    #expect(!notFitted.contains { $0["name"] == "durationFactor" })
+  }
+
   @Test func aSeasonalInflowIsKeptAndRuns() throws {
     // The example data with 60·cos(2π(month − 1)/12) more new households each month (the
     // caseload shifted by the running sum, so every row's stock identity still holds).
