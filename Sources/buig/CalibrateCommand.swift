@@ -148,7 +148,7 @@ struct CalibrateCommand: ParsableCommand {
       at: 0)
     if let baseline {
       summary.append(
-        "  against the scenario's levels (only the inflow fitted): log-likelihood \(String(format: "%.1f", fit.logLikelihood)) against \(String(format: "%.1f", baseline.logLikelihood)), AIC \(String(format: "%.1f", fit.aic)) against \(String(format: "%.1f", 2 - 2 * baseline.logLikelihood))"
+        "  against the scenario's levels (only the inflow fitted): log-likelihood \(String(format: "%.1f", fit.logLikelihood)) against \(String(format: "%.1f", baseline.logLikelihood)), AIC \(String(format: "%.1f", fit.aic)) against \(String(format: "%.1f", baseline.aic))"
       )
     }
     summary.append("  " + season.text)
@@ -233,8 +233,9 @@ struct CalibrationFragment {
   ]
 
   /// The flow model's parts this calibration does not fit, kept at the scenario's values, with
-  /// why: the duration, rung and economy columns are read and checked, not yet used, and the
-  /// economy's persistence and spread need a longer series than a municipality's months.
+  /// why: the duration fall when the file lacks what it needs (or its bands do not identify it),
+  /// the rung and economy columns (read and checked, not yet used), and the economy's persistence
+  /// and spread, which need a longer series than a municipality's months.
   var notFittedYet: [(name: String, why: String)] {
     func has(_ column: (ObservedData.Period) -> Bool) -> String {
       data.periods.contains(where: column)
