@@ -16,13 +16,17 @@ public struct PeriodCounts: Sendable, Equatable {
   /// The stock at the period's end by duration band (< 1, 1-2, 2-5, > 5 years), when the data
   /// give all four.
   public var durationBands: [Double]?
+  /// The unemployment rate in the period (percent), when given.
+  public var unemploymentRate: Double?
 
   /// A period's counts.
   public init(
     caseload: Double, inflow: Double?, outflowWork: Double?, outflowSchool: Double?,
-    outflowOther: Double?, outflow: Double?, durationBands: [Double]? = nil
+    outflowOther: Double?, outflow: Double?, durationBands: [Double]? = nil,
+    unemploymentRate: Double? = nil
   ) {
     self.durationBands = durationBands
+    self.unemploymentRate = unemploymentRate
     self.caseload = caseload
     self.inflow = inflow
     self.outflowWork = outflowWork

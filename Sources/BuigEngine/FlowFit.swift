@@ -61,6 +61,9 @@ public struct FlowFit: Sendable {
     /// The fall of exits to work and school with duration: the exponent γ on the scenario's
     /// `durationFactor` (d_b^γ; 1 = as the scenario has it, above 1 a steeper fall).
     case durationFall
+    /// The inflow's response to unemployment: the factor on the new households per percentage
+    /// point of unemployment above the data's mean (1 = none; 1.05 = 5% more per point).
+    case inflowPerUnemploymentPoint
     /// The inflow's seasonal factors, February to December, relative to January (the twelve
     /// are then scaled to mean 1, so that `inflowPerMonth` stays the mean).
     case seasonFebruary, seasonMarch, seasonApril, seasonMay, seasonJune, seasonJuly
@@ -198,7 +201,17 @@ public struct FlowFit: Sendable {
     if has(\.inflow) { p += [.returnFromWorkPerMonth, .inflowPerMonth] }
     if has(\.outflowSchool) { p.append(.schoolExitLevel) }
     if has(\.outflowWork) && has(\.durationBands) { p.append(.durationFall) }
+    let rates = rows.compactMap(\.unemploymentRate)
+    if has(\.inflow) && rates.count >= 12 && (rates.max() ?? 0) > (rates.min() ?? 0) {
+      p.append(.inflowPerUnemploymentPoint)
+    }
     return p
+  }
+
+  /// The mean unemployment rate of the periods that give it (percent; 0 when none do).
+  public var meanUnemployment: Double {
+    let rates = data.periods.dropFirst().compactMap(\.unemploymentRate)
+    return rates.isEmpty ? 0 : rates.reduce(0, +) / Double(rates.count)
   }
 
   /// Whether the data identify the inflow's seasonal factors: monthly counts of the inflow over
@@ -213,7 +226,7 @@ public struct FlowFit: Sendable {
   public func start(_ p: Parameter) -> Double {
     if let m = p.month { return flows.inflowSeasonality[m] / flows.inflowSeasonality[0] }
     return switch p {
-    case .workExitLevel, .schoolExitLevel, .durationFall: 1
+    case .workExitLevel, .schoolExitLevel, .durationFall, .inflowPerUnemploymentPoint: 1
     case .exitOtherPerMonth: flows.exitOtherPerMonth
     case .returnFromWorkPerMonth: flows.returnFromWorkPerMonth
     case .inflowPerMonth:
@@ -249,7 +262,7 @@ public struct FlowFit: Sendable {
   /// The levels at θ (every parameter; those not in θ at `start`).
   typealias Levels = (
     a: Double, b: Double, e: Double, r: Double, lambda: Double, season: [Double],
-    work: [Double], school: [Double]
+    work: [Double], school: [Double], perPoint: Double
   )
 
   /// The levels at θ (every parameter; those not in θ at `start`); the seasonal factors
@@ -268,7 +281,8 @@ public struct FlowFit: Sendable {
       theta[.returnFromWorkPerMonth] ?? start(.returnFromWorkPerMonth),
       theta[.inflowPerMonth] ?? start(.inflowPerMonth),
       raw.map { $0 / mean },
-      zip(workRate, fall).map { a * $0 * $1 }, zip(schoolRate, fall).map { b * $0 * $1 }
+      zip(workRate, fall).map { a * $0 * $1 }, zip(schoolRate, fall).map { b * $0 * $1 },
+      theta[.inflowPerUnemploymentPoint] ?? start(.inflowPerUnemploymentPoint)
     )
   }
 
@@ -307,9 +321,9 @@ public struct FlowFit: Sendable {
   /// exits to work when given, else by the expected ones).
   func month(
     _ state: inout State, _ l: Levels, calendar: Int, fed: Double?, scratch next: inout [Double],
-    crossing: UnsafeMutablePointer<Double>? = nil
+    crossing: UnsafeMutablePointer<Double>? = nil, economy: Double = 1
   ) -> (new: Double, returns: Double, work: Double, school: Double, other: Double) {
-    let lambda = l.lambda * l.season[calendar % 12]
+    let lambda = l.lambda * l.season[calendar % 12] * economy
     let n = state.stock.count
     var toWork = 0.0
     var toSchool = 0.0
@@ -375,6 +389,7 @@ public struct FlowFit: Sendable {
     var calendar = data.startMonth
     let bands = FlowModel.bands
     var crossing = [Double](repeating: 0, count: bands)
+    let meanRate = meanUnemployment
     for period in data.periods.dropFirst() {
       // Five counts, the three band stocks, and their variances.
       var mu = [Double](repeating: 0, count: Self.countColumns.count + bands - 1)
@@ -382,11 +397,13 @@ public struct FlowFit: Sendable {
       // counts them (spread evenly over the period's months); else by the expected ones.
       let fed = period.outflowWork.map { $0 / Double(data.monthsPerPeriod) }
       for b in 0..<bands { crossing[b] = 0 }
+      // The new households' factor for the period's unemployment against the data's mean.
+      let economy = period.unemploymentRate.map { pow(l.perPoint, $0 - meanRate) } ?? 1
       for _ in 0..<data.monthsPerPeriod {
         let f = crossing.withUnsafeMutableBufferPointer { c in
           month(
             &state, l, calendar: calendar, fed: fed, scratch: &next,
-            crossing: period.durationBands == nil ? nil : c.baseAddress)
+            crossing: period.durationBands == nil ? nil : c.baseAddress, economy: economy)
         }
         calendar += 1
         mu[0] += f.new + f.returns
@@ -415,7 +432,8 @@ public struct FlowFit: Sendable {
   /// The caseload at the end of each of the next `periods` periods after the data, simulated
   /// `draws` times from the fit: each draw takes its levels from the estimates' normal
   /// distribution (mean the estimates, covariance the fit's; levels kept above zero) and each
-  /// month's flows as counts (`CountNoise.poisson`); the stock keeps the model's mix. Draws come from Philox streams
+  /// month's flows as counts (`CountNoise.poisson`; the new households at the data's mean
+  /// unemployment, as the future rate is not known); the stock keeps the model's mix. Draws come from Philox streams
   /// under `seed` (draw i is path i), so the same seed gives the same forecast. Returns, per
   /// period, the caseloads of all draws, sorted.
   public func forecast(_ fit: Fit, periods k: Int, draws: Int, seed: UInt64) -> [[Double]] {
@@ -664,7 +682,8 @@ public struct FlowFit: Sendable {
   func informedBy(_ free: [Parameter]) -> [Int] {
     func count(_ ps: [Parameter]) -> Int { ps.filter(free.contains).count }
     return [
-      count([.returnFromWorkPerMonth, .inflowPerMonth] + Parameter.season),
+      count(
+        [.returnFromWorkPerMonth, .inflowPerMonth, .inflowPerUnemploymentPoint] + Parameter.season),
       count([.workExitLevel, .durationFall]),
       count([.schoolExitLevel, .durationFall]), count([.exitOtherPerMonth]),
       count([.workExitLevel, .exitOtherPerMonth, .schoolExitLevel, .durationFall]),

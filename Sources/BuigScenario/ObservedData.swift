@@ -171,7 +171,8 @@ public struct ObservedData: Sendable {
           caseload: caseload ?? 0, inflow: number("inflow"), outflowWork: number("outflowWork"),
           outflowSchool: number("outflowSchool"), outflowOther: number("outflowOther"),
           outflow: number("outflow"),
-          durationBands: duration.contains(nil) ? nil : duration.map { $0! }),
+          durationBands: duration.contains(nil) ? nil : duration.map { $0! },
+          unemploymentRate: number("unemploymentRate", count: false)),
         duration: duration,
         rungs: (1...7).map { number("rung\($0)") },
         unemploymentRate: number("unemploymentRate", count: false))

@@ -266,16 +266,39 @@ struct CalibrationFragment {
         "the ladder's moves are not fitted (from rung1 … rung7): "
           + has { $0.rungs.contains { $0 != nil } }
       ),
-      (
-        "inflowSources[].economyElasticity, economy.workExitElasticity",
-        "the flows' response to the economy is not fitted (from unemploymentRate): "
-          + has { $0.unemploymentRate != nil }
-      ),
+      fit.estimate(.inflowPerUnemploymentPoint) == nil
+        ? (
+          "inflowSources[].economyElasticity, economy.workExitElasticity",
+          "the flows' response to the economy is not fitted: it needs unemploymentRate in 12 or more periods, and moving: "
+            + has { $0.unemploymentRate != nil }
+        )
+        : (
+          "inflowSources[].economyElasticity, economy.workExitElasticity",
+          "the inflow's response to unemployment is fitted (calibration.economyResponse) but not written into flows: the engine's conjunctuur index counts in its own yearly innovations, not in points of unemployment; the exits' response is not fitted"
+        ),
       (
         "economy.persistence, economy.innovationSD",
         "the data span \(String(format: "%.1f", years)) years; the economy's yearly persistence and spread need a yearly series of 20 years or more, so the defaults (flows.json) are kept"
       ),
     ]
+  }
+
+  /// The inflow's response to unemployment, when fitted: the factor per percentage point, its
+  /// standard error, the data's mean rate, and how to carry it into a scenario.
+  var economyResponse: JSONValue {
+    guard let i = fit.parameters.firstIndex(of: .inflowPerUnemploymentPoint) else { return .null }
+    let factor = fit.estimates[i]
+    return .object([
+      ("factorPerPoint", Self.number(factor)),
+      ("standardError", Self.number(fit.standardErrors[i])),
+      ("meanUnemploymentRate", Self.number(calibration.meanUnemployment)),
+      (
+        "note",
+        .string(
+          "New households × \(String(format: "%.4g", factor)) per percentage point of unemployment above the data's mean of \(String(format: "%.3g", calibration.meanUnemployment))%. Not written into flows: the engine's conjunctuur index counts in its own yearly innovations, not in points of unemployment. To use it, set flows.inflowSources[].economyElasticity so that their share-weighted mean is \(String(format: "%.4g", factor - 1)) × the points of unemployment one unit of the index stands for."
+        )
+      ),
+    ])
   }
 
   /// The calibration report's input.
@@ -553,6 +576,7 @@ struct CalibrationFragment {
           ),
           ("backtest", backtest?.json ?? .null),
           ("seasonality", season.json(factors: season.kept ? calibration.seasonality(fit) : nil)),
+          ("economyResponse", economyResponse),
           (
             "observedYears",
             .array(
