@@ -93,6 +93,32 @@ struct CalibrateCLITests {
     #expect(!notFitted.contains { $0["name"] == "durationFactor" })
   }
 
+  @Test func theInflowsResponseToUnemploymentIsReported() throws {
+    // The example data with an unemployment rate that moves but does not drive the inflow: the
+    // factor per point is reported, near 1, and not written into flows.
+    let data = try changed { lines in
+      lines[0] += ",unemploymentRate"
+      for i in 1..<lines.count {
+        lines[i] += "," + String(format: "%.2f", 4 + sin(2 * Double.pi * Double(i) / 40))
+      }
+    }
+    let fitted = try scratchDirectory().appendingPathComponent("fitted.json")
+    let r = try buig([
+      "calibrate", data.path, "--scenario", "groningen-2018", "--output", fitted.path,
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let fragment = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: fitted)) as? [String: Any])
+    let calibration = try #require(fragment["calibration"] as? [String: Any])
+    let response = try #require(calibration["economyResponse"] as? [String: Any])
+    let factor = try #require(response["factorPerPoint"] as? Double)
+    let se = try #require(response["standardError"] as? Double)
+    #expect(abs(factor - 1) <= 3 * se && se < 0.05, "\(factor) ± \(se)")
+    #expect((response["note"] as? String)?.contains("Not written into flows") == true)
+    let flows = try #require(fragment["flows"] as? [String: Any])
+    #expect(flows["inflowSources"] == nil)
+  }
+
   @Test func aSeasonalInflowIsKeptAndRuns() throws {
     // The example data with 60·cos(2π(month − 1)/12) more new households each month (the
     // caseload shifted by the running sum, so every row's stock identity still holds).
