@@ -18,13 +18,16 @@ public struct PeriodCounts: Sendable, Equatable {
   public var durationBands: [Double]?
   /// The unemployment rate in the period (percent), when given.
   public var unemploymentRate: Double?
+  /// The stock at the period's end by rung 1…7, when the data give all seven.
+  public var rungStocks: [Double]?
 
   /// A period's counts.
   public init(
     caseload: Double, inflow: Double?, outflowWork: Double?, outflowSchool: Double?,
     outflowOther: Double?, outflow: Double?, durationBands: [Double]? = nil,
-    unemploymentRate: Double? = nil
+    unemploymentRate: Double? = nil, rungStocks: [Double]? = nil
   ) {
+    self.rungStocks = rungStocks
     self.durationBands = durationBands
     self.unemploymentRate = unemploymentRate
     self.caseload = caseload

@@ -64,6 +64,9 @@ public struct FlowFit: Sendable {
     /// The inflow's response to unemployment: the factor on the new households per percentage
     /// point of unemployment above the data's mean (1 = none; 1.05 = 5% more per point).
     case inflowPerUnemploymentPoint
+    /// The level of the ladder's moves (a multiplier on `ladderUpPerMonth` and
+    /// `ladderDownPerMonth`; 1 = as the model has them).
+    case ladderLevel
     /// The inflow's seasonal factors, February to December, relative to January (the twelve
     /// are then scaled to mean 1, so that `inflowPerMonth` stays the mean).
     case seasonFebruary, seasonMarch, seasonApril, seasonMay, seasonJune, seasonJuly
@@ -143,13 +146,19 @@ public struct FlowFit: Sendable {
   let flows: FlowParameters
   let data: CalibrationData
   /// On-benefit moves that do not depend on θ (ladder, bands): rate from s to t.
-  let moves: [(from: Int, to: Int, rate: Double)]
+  let moves: [(from: Int, to: Int, rate: Double, ladder: Bool)]
   let workRate: [Double]
   let schoolRate: [Double]
   /// log of the duration factor of each on-benefit state's band (−∞ for a factor of 0).
   let logDuration: [Double]
   /// The duration band of each on-benefit state.
   let band: [Int]
+  /// The rung (0…6) of each on-benefit state.
+  let rung: [Int]
+  /// The on-benefit states of each duration band.
+  let bandStates: [[Int]]
+  /// The on-benefit states of each rung.
+  let rungStates: [[Int]]
   let inflowShape: [Double]
   let initialShape: [Double]
   let returnState: Int
@@ -161,10 +170,10 @@ public struct FlowFit: Sendable {
     let model = FlowModel(flows)
     let n = FlowModel.onBenefitCount
     let s = FlowModel.stateCount
-    var moves: [(Int, Int, Double)] = []
+    var moves: [(Int, Int, Double, Bool)] = []
     for i in 0..<n {
       for j in 0..<n where i != j && model.transition[i * s + j] > 0 {
-        moves.append((i, j, model.transition[i * s + j]))
+        moves.append((i, j, model.transition[i * s + j], model.ladderDelta[i * s + j] > 0))
       }
     }
     self.moves = moves
@@ -180,6 +189,9 @@ public struct FlowFit: Sendable {
     workRate = work
     schoolRate = school
     band = (0..<n).map { $0 % FlowModel.bands }
+    rung = (0..<n).map { $0 / FlowModel.bands }
+    bandStates = (0..<FlowModel.bands).map { b in (0..<n).filter { $0 % FlowModel.bands == b } }
+    rungStates = (0..<FlowModel.rungs).map { r in (0..<n).filter { $0 / FlowModel.bands == r } }
     logDuration = (0..<n).map { log(flows.durationFactor[$0 % FlowModel.bands]) }
     inflowShape = Array(model.inflowShape[0..<n])
     let initial = Array(model.initialShape[0..<n])
@@ -201,6 +213,7 @@ public struct FlowFit: Sendable {
     if has(\.inflow) { p += [.returnFromWorkPerMonth, .inflowPerMonth] }
     if has(\.outflowSchool) { p.append(.schoolExitLevel) }
     if has(\.outflowWork) && has(\.durationBands) { p.append(.durationFall) }
+    if has(\.rungStocks) { p.append(.ladderLevel) }
     let rates = rows.compactMap(\.unemploymentRate)
     if has(\.inflow) && rates.count >= 12 && (rates.max() ?? 0) > (rates.min() ?? 0) {
       p.append(.inflowPerUnemploymentPoint)
@@ -226,7 +239,9 @@ public struct FlowFit: Sendable {
   public func start(_ p: Parameter) -> Double {
     if let m = p.month { return flows.inflowSeasonality[m] / flows.inflowSeasonality[0] }
     return switch p {
-    case .workExitLevel, .schoolExitLevel, .durationFall, .inflowPerUnemploymentPoint: 1
+    case .workExitLevel, .schoolExitLevel, .durationFall, .inflowPerUnemploymentPoint,
+      .ladderLevel:
+      1
     case .exitOtherPerMonth: flows.exitOtherPerMonth
     case .returnFromWorkPerMonth: flows.returnFromWorkPerMonth
     case .inflowPerMonth:
@@ -244,7 +259,11 @@ public struct FlowFit: Sendable {
   public static let countColumns = [
     "inflow", "outflowWork", "outflowSchool", "outflowOther", "outflow",
     "duration1to2", "duration2to5", "durationGt5",
+    "rung2", "rung3", "rung4", "rung5", "rung6", "rung7",
   ]
+
+  /// The number of stock columns (bands from the second, rungs from the second).
+  static let stockCount = countColumns.count - stockColumns
 
   /// Columns 0 ..< `stockColumns` are counts (Poisson); from it on, stocks by band (normal, with
   /// the variance of the moves across the band's edges).
@@ -256,13 +275,14 @@ public struct FlowFit: Sendable {
     data.periods.dropFirst().map { p in
       [p.inflow, p.outflowWork, p.outflowSchool, p.outflowOther, p.outflow]
         + (1..<FlowModel.bands).map { b in p.durationBands.map { $0[b] } }
+        + (1..<FlowModel.rungs).map { r in p.rungStocks.map { $0[r] } }
     }
   }
 
   /// The levels at θ (every parameter; those not in θ at `start`).
   typealias Levels = (
     a: Double, b: Double, e: Double, r: Double, lambda: Double, season: [Double],
-    work: [Double], school: [Double], perPoint: Double
+    work: [Double], school: [Double], perPoint: Double, ladder: Double
   )
 
   /// The levels at θ (every parameter; those not in θ at `start`); the seasonal factors
@@ -282,7 +302,8 @@ public struct FlowFit: Sendable {
       theta[.inflowPerMonth] ?? start(.inflowPerMonth),
       raw.map { $0 / mean },
       zip(workRate, fall).map { a * $0 * $1 }, zip(schoolRate, fall).map { b * $0 * $1 },
-      theta[.inflowPerUnemploymentPoint] ?? start(.inflowPerUnemploymentPoint)
+      theta[.inflowPerUnemploymentPoint] ?? start(.inflowPerUnemploymentPoint),
+      theta[.ladderLevel] ?? start(.ladderLevel)
     )
   }
 
@@ -306,8 +327,9 @@ public struct FlowFit: Sendable {
     for s in 0..<x.count { work += l.work[s] * x[s] }
     let out = l.r + flows.workBecomesDurablePerMonth
     var state = State(stock: x, recent: out > 0 ? work / out : 0)
-    if let bands = data.periods[0].durationBands {
-      anchor(&state, to: data.periods[0].caseload, bands: bands)
+    let first = data.periods[0]
+    if first.durationBands != nil || first.rungStocks != nil {
+      anchor(&state, to: first.caseload, bands: first.durationBands, rungs: first.rungStocks)
       // The recent-work stock at the steady state of the observed mix's exits.
       work = 0
       for s in 0..<x.count { work += l.work[s] * state.stock[s] }
@@ -337,43 +359,77 @@ public struct FlowFit: Sendable {
       toSchool += k
       toOther += o
       next[s] = x - w - k - o
-      // Every exit leaves its band.
-      crossing?[band[s]] += w + k + o
+      // Every exit leaves its band and its rung (crossing: bands, then rungs).
+      if let crossing {
+        crossing[band[s]] += w + k + o
+        crossing[FlowModel.bands + rung[s]] += w + k + o
+      }
     }
     for m in moves {
-      let moved = m.rate * state.stock[m.from]
+      let moved = (m.ladder ? l.ladder : 1) * m.rate * state.stock[m.from]
       next[m.from] -= moved
       next[m.to] += moved
-      if let crossing, band[m.from] != band[m.to] {
-        crossing[band[m.from]] += moved
-        crossing[band[m.to]] += moved
+      if let crossing {
+        if band[m.from] != band[m.to] {
+          crossing[band[m.from]] += moved
+          crossing[band[m.to]] += moved
+        }
+        if rung[m.from] != rung[m.to] {
+          crossing[FlowModel.bands + rung[m.from]] += moved
+          crossing[FlowModel.bands + rung[m.to]] += moved
+        }
       }
     }
     let returns = l.r * state.recent
     for s in 0..<n { next[s] += lambda * inflowShape[s] }
     next[returnState] += returns
+    if let crossing {
+      for s in 0..<n where inflowShape[s] > 0 {
+        crossing[band[s]] += lambda * inflowShape[s]
+        crossing[FlowModel.bands + rung[s]] += lambda * inflowShape[s]
+      }
+      crossing[band[returnState]] += returns
+      crossing[FlowModel.bands + rung[returnState]] += returns
+    }
     state.recent += (fed ?? toWork) - returns - flows.workBecomesDurablePerMonth * state.recent
     swap(&state.stock, &next)
     return (lambda, returns, toWork, toSchool, toOther)
   }
 
-  /// Scales the stock to `caseload`, keeping its mix; with the observed stock by duration band,
-  /// each band's states to the caseload's share in that band (keeping the rung mix within the
-  /// band; a band the model has empty gets the initial mix's rungs).
-  func anchor(_ state: inout State, to caseload: Double, bands: [Double]? = nil) {
+  /// Scales the stock to `caseload`, keeping its mix; with the observed stock by duration band
+  /// and/or by rung, each band's (rung's) states to the caseload's share in it, keeping the mix
+  /// within it (both: iterative proportional fitting, 10 sweeps); a group the model has empty
+  /// gets the initial mix.
+  func anchor(
+    _ state: inout State, to caseload: Double, bands: [Double]? = nil, rungs: [Double]? = nil
+  ) {
     let total = state.stock.reduce(0, +)
-    let observed = bands?.reduce(0, +) ?? 0
-    guard let bands, observed > 0 else {
+    let groups = [(bands, bandStates), (rungs, rungStates)].compactMap {
+      observed, members -> ([Double], [[Int]])? in
+      guard let observed, observed.reduce(0, +) > 0 else { return nil }
+      let sum = observed.reduce(0, +)
+      return (observed.map { caseload * $0 / sum }, members)
+    }
+    guard !groups.isEmpty else {
       if total > 0 { for s in state.stock.indices { state.stock[s] *= caseload / total } }
       return
     }
-    for b in 0..<FlowModel.bands {
-      let target = caseload * bands[b] / observed
-      let states = state.stock.indices.filter { band[$0] == b }
-      let inBand = states.reduce(0.0) { $0 + state.stock[$1] }
-      let shape = inBand > 0 ? states.map { state.stock[$0] } : states.map { initialShape[$0] }
-      let sum = shape.reduce(0, +)
-      for (k, s) in states.enumerated() { state.stock[s] = sum > 0 ? target * shape[k] / sum : 0 }
+    for _ in 0..<(groups.count > 1 ? 10 : 1) {
+      for (targets, members) in groups {
+        for g in targets.indices {
+          let states = members[g]
+          var inGroup = 0.0
+          for s in states { inGroup += state.stock[s] }
+          if inGroup > 0 {
+            let scale = targets[g] / inGroup
+            for s in states { state.stock[s] *= scale }
+          } else {
+            var sum = 0.0
+            for s in states { sum += initialShape[s] }
+            for s in states { state.stock[s] = sum > 0 ? targets[g] * initialShape[s] / sum : 0 }
+          }
+        }
+      }
     }
   }
 
@@ -388,22 +444,23 @@ public struct FlowFit: Sendable {
     var next = [Double](repeating: 0, count: state.stock.count)
     var calendar = data.startMonth
     let bands = FlowModel.bands
-    var crossing = [Double](repeating: 0, count: bands)
+    var crossing = [Double](repeating: 0, count: bands + FlowModel.rungs)
     let meanRate = meanUnemployment
     for period in data.periods.dropFirst() {
-      // Five counts, the three band stocks, and their variances.
-      var mu = [Double](repeating: 0, count: Self.countColumns.count + bands - 1)
+      // Five counts, the three band stocks and six rung stocks, and their variances.
+      var mu = [Double](repeating: 0, count: Self.countColumns.count + Self.stockCount)
+      let stocks = period.durationBands != nil || period.rungStocks != nil
       // The recent-work stock is fed by the exits to work that happened, where the data
       // counts them (spread evenly over the period's months); else by the expected ones.
       let fed = period.outflowWork.map { $0 / Double(data.monthsPerPeriod) }
-      for b in 0..<bands { crossing[b] = 0 }
+      for b in crossing.indices { crossing[b] = 0 }
       // The new households' factor for the period's unemployment against the data's mean.
       let economy = period.unemploymentRate.map { pow(l.perPoint, $0 - meanRate) } ?? 1
       for _ in 0..<data.monthsPerPeriod {
         let f = crossing.withUnsafeMutableBufferPointer { c in
           month(
             &state, l, calendar: calendar, fed: fed, scratch: &next,
-            crossing: period.durationBands == nil ? nil : c.baseAddress, economy: economy)
+            crossing: stocks ? c.baseAddress : nil, economy: economy)
         }
         calendar += 1
         mu[0] += f.new + f.returns
@@ -416,13 +473,18 @@ public struct FlowFit: Sendable {
       // states; its variance the expected moves across its edges (each a Poisson count).
       if period.durationBands != nil {
         for b in 1..<bands {
-          mu[Self.stockColumns + b - 1] = state.stock.indices.filter { band[$0] == b }.reduce(0.0) {
-            $0 + state.stock[$1]
-          }
-          mu[Self.countColumns.count + b - 1] = max(1, crossing[b])
+          mu[Self.stockColumns + b - 1] = bandStates[b].reduce(0.0) { $0 + state.stock[$1] }
+          mu[Self.stockColumns + Self.stockCount + b - 1] = max(1, crossing[b])
         }
       }
-      anchor(&state, to: period.caseload, bands: period.durationBands)
+      if period.rungStocks != nil {
+        for r in 1..<FlowModel.rungs {
+          let c = Self.stockColumns + bands - 1 + r - 1
+          mu[c] = rungStates[r].reduce(0.0) { $0 + state.stock[$1] }
+          mu[c + Self.stockCount] = max(1, crossing[bands + r])
+        }
+      }
+      anchor(&state, to: period.caseload, bands: period.durationBands, rungs: period.rungStocks)
       out.append(mu)
     }
     end?.pointee = state
@@ -491,16 +553,18 @@ public struct FlowFit: Sendable {
   public var columns: [Int] {
     let rows = data.periods.dropFirst()
     let hasSplit = rows.contains { $0.outflowWork != nil || $0.outflowOther != nil }
+    let bandColumns = Self.stockColumns..<(Self.stockColumns + FlowModel.bands - 1)
+    let rungColumns = bandColumns.upperBound..<Self.countColumns.count
     let stocks =
-      rows.contains { $0.durationBands != nil }
-      ? Array(Self.stockColumns..<Self.countColumns.count) : []
+      (rows.contains { $0.durationBands != nil } ? Array(bandColumns) : [])
+      + (rows.contains { $0.rungStocks != nil } ? Array(rungColumns) : [])
     return (hasSplit ? [0, 1, 2, 3] : [0, 4]) + stocks
   }
 
   /// The variance of column `c`'s observation given the expected row `mu`: the mean for a
   /// count (Poisson), the moves across the band's edges for a band stock.
   static func variance(_ c: Int, _ mu: [Double]) -> Double {
-    c < stockColumns ? mu[c] : mu[c + FlowModel.bands - 1]
+    c < stockColumns ? mu[c] : mu[c + stockCount]
   }
 
   /// The Poisson log-likelihood Σ y·log μ − μ over the observed counts, per column
@@ -691,5 +755,10 @@ public struct FlowFit: Sendable {
       + [Int](
         repeating: count([.workExitLevel, .schoolExitLevel, .exitOtherPerMonth, .durationFall]),
         count: FlowModel.bands - 1)
+      + [Int](
+        repeating: count([
+          .workExitLevel, .schoolExitLevel, .exitOtherPerMonth, .durationFall, .ladderLevel,
+          .inflowPerMonth, .returnFromWorkPerMonth,
+        ]), count: FlowModel.rungs - 1)
   }
 }

@@ -165,6 +165,7 @@ public struct ObservedData: Sendable {
       let duration = ["durationLt1", "duration1to2", "duration2to5", "durationGt5"].map {
         number($0)
       }
+      let rungs = (1...7).map { number("rung\($0)") }
       let period = Period(
         label: label, index: index,
         counts: PeriodCounts(
@@ -172,9 +173,10 @@ public struct ObservedData: Sendable {
           outflowSchool: number("outflowSchool"), outflowOther: number("outflowOther"),
           outflow: number("outflow"),
           durationBands: duration.contains(nil) ? nil : duration.map { $0! },
-          unemploymentRate: number("unemploymentRate", count: false)),
+          unemploymentRate: number("unemploymentRate", count: false),
+          rungStocks: rungs.contains(nil) ? nil : rungs.map { $0! }),
         duration: duration,
-        rungs: (1...7).map { number("rung\($0)") },
+        rungs: rungs,
         unemploymentRate: number("unemploymentRate", count: false))
       periods.append(period)
     }

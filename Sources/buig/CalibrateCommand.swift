@@ -230,18 +230,15 @@ struct CalibrationFragment {
   static let drawn: [(FlowFit.Parameter, String)] = [
     (.workExitLevel, "workExitRate"), (.inflowPerMonth, "inflow"),
     (.exitOtherPerMonth, "exitOtherRate"), (.returnFromWorkPerMonth, "returnFromWorkRate"),
+    (.ladderLevel, "ladderProgression"),
   ]
 
   /// The flow model's parts this calibration does not fit, kept at the scenario's values, with
-  /// why: the duration fall when the file lacks what it needs (or its bands do not identify it),
-  /// the rung and economy columns (read and checked, not yet used), and the economy's persistence
-  /// and spread, which need a longer series than a municipality's months.
+  /// why: the duration fall and the ladder's pace when the file lacks the stocks they need (or
+  /// its bands do not identify the fall), the response to the economy without a moving
+  /// unemployment rate (and the exits' response always), and the economy's persistence and
+  /// spread, which need a longer series than a municipality's months.
   var notFittedYet: [(name: String, why: String)] {
-    func has(_ column: (ObservedData.Period) -> Bool) -> String {
-      data.periods.contains(where: column)
-        ? "the file has the columns; they are checked, not yet used by the fit"
-        : "the file has no such columns"
-    }
     let years = Double(data.periods.count * data.monthsPerPeriod) / 12
     var out: [(name: String, why: String)] = []
     if durationUnidentified {
@@ -260,17 +257,20 @@ struct CalibrationFragment {
             : "the fall of exits with duration needs the stock by duration band (durationLt1 … durationGt5, all four in a row): the file has none"
         ))
     }
+    if fit.estimate(.ladderLevel) == nil {
+      out.append(
+        (
+          "ladderUpPerMonth, ladderDownPerMonth",
+          "the ladder's pace needs the stock by rung (rung1 … rung7, all seven in a row): the file has none"
+        ))
+    }
     return out + [
-      (
-        "ladderUpPerMonth, ladderDownPerMonth",
-        "the ladder's moves are not fitted (from rung1 … rung7): "
-          + has { $0.rungs.contains { $0 != nil } }
-      ),
       fit.estimate(.inflowPerUnemploymentPoint) == nil
         ? (
           "inflowSources[].economyElasticity, economy.workExitElasticity",
           "the flows' response to the economy is not fitted: it needs unemploymentRate in 12 or more periods, and moving: "
-            + has { $0.unemploymentRate != nil }
+            + (data.periods.contains { $0.unemploymentRate != nil }
+              ? "the file's column has too few periods or does not move" : "the file has none")
         )
         : (
           "inflowSources[].economyElasticity, economy.workExitElasticity",
@@ -396,6 +396,13 @@ struct CalibrationFragment {
             .array(flows.exitToSchoolPerMonth.map { Self.number(min(1, $0 * b)) }), .schoolExitLevel
           )
         ))
+    }
+    if let level = fit.estimate(.ladderLevel) {
+      for key in ["ladderUpPerMonth", "ladderDownPerMonth"] {
+        let base = key == "ladderUpPerMonth" ? flows.ladderUpPerMonth : flows.ladderDownPerMonth
+        flowMembers.append(
+          (key, sourced(.array(base.map { Self.number(min(1, $0 * level)) }), .ladderLevel)))
+      }
     }
     if let g = fit.estimate(.durationFall) {
       flowMembers.append(

@@ -59,9 +59,10 @@ struct CalibrateCLITests {
 
   @Test func theFallOfExitsWithDurationIsFittedFromTheBandColumns() throws {
     // 60 months simulated with exits falling with duration as the default factors to the
-    // power 1.6, with the stock by duration band (CalibrationTests' example data).
+    // power 1.6 and the ladder at 1.3 times its pace, with the stock by duration band and by
+    // rung (CalibrationTests' example data).
     let data = packageRoot.appendingPathComponent(
-      "scenarios/data/groningen-like-monthly-duration.csv")
+      "scenarios/data/groningen-like-monthly-stocks.csv")
     let fitted = try scratchDirectory().appendingPathComponent("fitted.json")
     let r = try buig([
       "calibrate", data.path, "--scenario", "groningen-2018", "--output", fitted.path,
@@ -89,8 +90,25 @@ struct CalibrateCLITests {
     for (f, d) in zip(factors, base) {
       #expect(abs(f - pow(d, gamma)) <= 1e-5 * max(1, f), "\(f) against \(d)^\(gamma)")
     }
+    // The ladder's pace (simulated at 1.3 times the model's) from the stock by rung: written as
+    // the ladder's rates × the level, and drawn as ladderProgression with its standard error.
+    let ladder = try #require(parameters.first { $0["name"] as? String == "ladderLevel" })
+    let level = try #require(ladder["estimate"] as? Double)
+    let levelSE = try #require(ladder["standardError"] as? Double)
+    #expect(abs(level - 1.3) <= 3 * levelSE && levelSE < 0.3, "\(level) ± \(levelSE)")
+    let up = try #require((defaults["ladderUpPerMonth"] as? [String: Any])?["value"] as? [Double])
+    let fittedUp = try #require(
+      ((fragment["flows"] as? [String: Any])?["ladderUpPerMonth"] as? [String: Any])?["value"]
+        as? [Double])
+    for (f, u) in zip(fittedUp, up) { #expect(abs(f - u * level) <= 1e-5 * max(1e-3, f)) }
+    let uncertainty = try #require(fragment["uncertainty"] as? [[String: Any]])
+    let drawn = try #require(
+      uncertainty.first { $0["target"] as? String == "ladderProgression" }?["distribution"]
+        as? [String: Any])
+    #expect(abs((drawn["sd"] as! Double) - levelSE / level) <= 1e-5)
     let notFitted = try #require(calibration["notFitted"] as? [[String: String]])
     #expect(!notFitted.contains { $0["name"] == "durationFactor" })
+    #expect(!notFitted.contains { $0["name"]?.hasPrefix("ladderUp") == true })
   }
 
   @Test func theInflowsResponseToUnemploymentIsReported() throws {
