@@ -60,6 +60,16 @@ struct FlowSimulator {
     binomial(1_000_000, lambda / 1_000_000)
   }
 
+  /// A simulator of `CalibrationTests.truth`'s levels on `flows`, seeded; the other settings at
+  /// their defaults, for the caller to change.
+  static func truth(_ flows: FlowParameters, seed: UInt64) -> FlowSimulator {
+    let t = CalibrationTests.truth
+    return FlowSimulator(
+      flows: flows, work: t[.workExitLevel]!, exitOther: t[.exitOtherPerMonth]!,
+      returnRate: t[.returnFromWorkPerMonth]!, inflow: t[.inflowPerMonth]!,
+      random: PropertyRandom(seed: seed))
+  }
+
   /// `months` months from a stock of `caseload` in the model's initial mix: per month the
   /// caseload at its end, the inflow (new and returning), the exits to work, school, other.
   mutating func simulate(months: Int, caseload: Double) -> CalibrationData {
@@ -174,10 +184,7 @@ struct CalibrationTests {
 
   func simulated(seed: UInt64, months: Int = 60) throws -> (FlowParameters, CalibrationData) {
     let flows = try scenario("groningen-2018").stochastic.flows
-    var sim = FlowSimulator(
-      flows: flows, work: Self.truth[.workExitLevel]!, exitOther: Self.truth[.exitOtherPerMonth]!,
-      returnRate: Self.truth[.returnFromWorkPerMonth]!, inflow: Self.truth[.inflowPerMonth]!,
-      random: PropertyRandom(seed: seed))
+    var sim = FlowSimulator.truth(flows, seed: seed)
     return (flows, sim.simulate(months: months, caseload: 10_000))
   }
 
@@ -250,11 +257,8 @@ struct CalibrationTests {
     let flows = try scenario("groningen-2018").stochastic.flows
     let truth = (0..<12).map { 1 + 0.3 * cos(2 * Double.pi * Double($0) / 12) }
     func data(_ season: [Double]) -> CalibrationData {
-      var sim = FlowSimulator(
-        flows: flows, work: Self.truth[.workExitLevel]!,
-        exitOther: Self.truth[.exitOtherPerMonth]!,
-        returnRate: Self.truth[.returnFromWorkPerMonth]!, inflow: Self.truth[.inflowPerMonth]!,
-        random: PropertyRandom(seed: 77), season: season)
+      var sim = FlowSimulator.truth(flows, seed: 77)
+      sim.season = season
       return sim.simulate(months: 60, caseload: 10_000)
     }
     let calibration = FlowFit(flows: flows, data: data(truth))
@@ -296,11 +300,9 @@ struct CalibrationTests {
     var gammas: [Double] = []
     var errors: [Double] = []
     for seed: UInt64 in 31..<51 {
-      var sim = FlowSimulator(
-        flows: flows, work: Self.truth[.workExitLevel]!,
-        exitOther: Self.truth[.exitOtherPerMonth]!,
-        returnRate: Self.truth[.returnFromWorkPerMonth]!, inflow: Self.truth[.inflowPerMonth]!,
-        random: PropertyRandom(seed: seed), durationFall: 1.6, bands: true)
+      var sim = FlowSimulator.truth(flows, seed: seed)
+      sim.durationFall = 1.6
+      sim.bands = true
       let data = sim.simulate(months: 60, caseload: 10_000)
       let calibration = FlowFit(flows: flows, data: data)
       #expect(calibration.identifiable.contains(.durationFall))
@@ -337,11 +339,9 @@ struct CalibrationTests {
     let flows = try scenario("groningen-2018").stochastic.flows
     let rates = (0..<60).map { 4 + sin(2 * Double.pi * Double($0) / 40) }
     for seed: UInt64 in 61..<66 {
-      var sim = FlowSimulator(
-        flows: flows, work: Self.truth[.workExitLevel]!,
-        exitOther: Self.truth[.exitOtherPerMonth]!,
-        returnRate: Self.truth[.returnFromWorkPerMonth]!, inflow: Self.truth[.inflowPerMonth]!,
-        random: PropertyRandom(seed: seed), unemployment: rates, perPoint: 1.08)
+      var sim = FlowSimulator.truth(flows, seed: seed)
+      sim.unemployment = rates
+      sim.perPoint = 1.08
       let data = sim.simulate(months: 60, caseload: 10_000)
       let calibration = FlowFit(flows: flows, data: data)
       #expect(abs(calibration.meanUnemployment - rates.reduce(0, +) / 60) < 1e-12)
@@ -369,11 +369,10 @@ struct CalibrationTests {
     // standard errors and more than 2 from 1 in each of 6 data sets, the other levels too.
     let flows = try scenario("groningen-2018").stochastic.flows
     for seed: UInt64 in 71..<77 {
-      var sim = FlowSimulator(
-        flows: flows, work: Self.truth[.workExitLevel]!,
-        exitOther: Self.truth[.exitOtherPerMonth]!,
-        returnRate: Self.truth[.returnFromWorkPerMonth]!, inflow: Self.truth[.inflowPerMonth]!,
-        random: PropertyRandom(seed: seed), bands: seed >= 74, ladderLevel: 1.5, rungs: true)
+      var sim = FlowSimulator.truth(flows, seed: seed)
+      sim.bands = seed >= 74
+      sim.ladderLevel = 1.5
+      sim.rungs = true
       let data = sim.simulate(months: 60, caseload: 10_000)
       let calibration = FlowFit(flows: flows, data: data)
       let fit = try calibration.fit()
@@ -473,12 +472,11 @@ struct ExampleCalibrationData {
   static func csv(_ e: Example) throws -> String {
     let flows = try scenario("groningen-2018").stochastic.flows
     let bands = e.durationFall != 1
-    var sim = FlowSimulator(
-      flows: flows, work: CalibrationTests.truth[.workExitLevel]!,
-      exitOther: CalibrationTests.truth[.exitOtherPerMonth]!,
-      returnRate: CalibrationTests.truth[.returnFromWorkPerMonth]!,
-      inflow: CalibrationTests.truth[.inflowPerMonth]!, random: PropertyRandom(seed: e.seed),
-      durationFall: e.durationFall, bands: bands, ladderLevel: e.ladderLevel, rungs: bands)
+    var sim = FlowSimulator.truth(flows, seed: e.seed)
+    sim.durationFall = e.durationFall
+    sim.bands = bands
+    sim.ladderLevel = e.ladderLevel
+    sim.rungs = bands
     let data = sim.simulate(months: e.months, caseload: 10_000)
     var header = "period,caseload,inflow,outflowWork,outflowSchool,outflowOther"
     if bands {
